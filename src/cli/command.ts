@@ -1,0 +1,56 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
+/** Where a command writes: stdout for results, stderr for problems and logs. Injected so tests can capture both. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export type CliOptions = NonNullable<ParseArgsConfig["options"]>;
+
+export interface Command<O extends CliOptions = CliOptions> {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Lines describing each option, shown by `--help`. */
+  details: string;
+  options: O;
+  run(values: ParsedValues<O>, io: CliIo): Promise<number>;
+}
+
+export type ParsedValues<O extends CliOptions> = {
+  [K in keyof O]?: O[K] extends { type: "boolean" } ? boolean : string;
+};
+
+/** Exit codes: 0 success, 1 the work failed (invalid config, RPC failure), 2 the command line itself is wrong. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export function defineCommand<O extends CliOptions>(command: Command<O>): Command<O> {
+  return command;
+}
+
+export function parseCommandArgs<O extends CliOptions>(command: Command<O>, argv: string[]): ParsedValues<O> {
+  try {
+    const { values } = parseArgs({ args: argv, options: command.options, strict: true, allowPositionals: false });
+    return values as ParsedValues<O>;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function requireOption(value: string | undefined, flag: string): string {
+  if (value === undefined || value === "") throw new UsageError(`missing required option ${flag}`);
+  return value;
+}
+
+export function formatHelp(command: Command): string {
+  return `${command.summary}\n\nUsage: ${command.usage}\n\nOptions:\n${command.details}\n  -h, --help  Show this help\n`;
+}

@@ -1,0 +1,18 @@
+import pino from "pino";
+
+export type Logger = pino.Logger;
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+
+export interface LoggerOptions {
+  /** @default "info" (or `ARGUS_LOG_LEVEL`) */
+  level?: LogLevel;
+}
+
+/**
+ * JSON logs on stderr, so that commands like `argus test-monitor` keep stdout for their result. Messages are fixed
+ * sentences; variable values go in snake_case fields (`network`, `monitor`, `block`).
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? (process.env.ARGUS_LOG_LEVEL as LogLevel | undefined) ?? "info";
+  return pino({ level, base: { service: "argus" } }, pino.destination({ fd: 2, sync: true }));
+}
