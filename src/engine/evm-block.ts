@@ -3,7 +3,7 @@
  *
  * Objects keep the node's JSON-RPC field names and hex quantities, because matches carry them verbatim to users'
  * scripts (OZ's MonitorMatch JSON). Invariants guaranteed by `chains/evm` (the engine trusts them):
- * - `transactions[i].transaction.transactionIndex` is `i`, in block order;
+ * - `transactions` are in block order (`transactionIndex` strictly increasing; trimmed fixtures may skip indexes);
  * - `receipt`, when present, belongs to that transaction (same hash, same block hash);
  * - `logs` are that transaction's logs in log-index order (from the receipt, or from `eth_getLogs` when the node
  *   returned no receipt).
