@@ -74,7 +74,9 @@ export function scValueDisplay(value: ScValue): string {
  * or `Bytes<length>` (e.g. `Bytes32`), `String`, `Symbol`, `Address`, `Vec<T>` and `Map<String,V>`, where `T`/`V`
  * list the element kinds in order with only *adjacent* duplicates removed (empty → `Void`).
  *
- * @example scValueKind({ type: "vec", items: [u32(1), u32(2), str("a"), u32(3)] }) // "Vec<U32,String,U32>"
+ * @example
+ * const one = { type: "u32", value: 1 } as const;
+ * scValueKind({ type: "vec", items: [one, one, { type: "string", value: "a" }, one] }) // "Vec<U32,String,U32>"
  */
 export function scValueKind(value: ScValue): string {
   switch (value.type) {
