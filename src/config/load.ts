@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { ConfigCode, type ConfigProblem, ProblemSink } from "./errors.js";
 import { parseJsonText } from "./json.js";
-import { type Monitor, parseMonitor } from "./monitor.js";
+import { type Monitor, type MonitorParseOptions, parseMonitor } from "./monitor.js";
 import { NETWORK_TYPES, type Network, type NetworkType, parseNetwork } from "./network.js";
 import type { ParseResult } from "./result.js";
 import { resolveScriptPath } from "./scripts.js";
@@ -174,9 +174,9 @@ export async function loadConfigDir(dir: string, options: LoadOptions = {}): Pro
   };
   if (!(await isDirectory(root))) {
     problems.push({
-      file: "",
+      file: root,
       path: [],
-      message: `config directory not found: ${root}`,
+      message: "config directory not found",
       code: ConfigCode.NotFound,
       severity: "error",
     });
@@ -316,7 +316,7 @@ export async function loadConfigDir(dir: string, options: LoadOptions = {}): Pro
 export async function loadMonitorFile(
   filePath: string,
   loaded: Pick<LoadedConfig, "dir" | "networks" | "triggers">,
-  options: LoadOptions = {},
+  options: LoadOptions & Pick<MonitorParseOptions, "references"> = {},
 ): Promise<ParseResult<Monitor>> {
   const cwd = options.cwd ?? process.cwd();
   const problems: ConfigProblem[] = [];
@@ -331,5 +331,6 @@ export async function loadMonitorFile(
     now: options.now,
     networks: loaded.networks,
     triggers: loaded.triggers,
+    references: options.references,
   });
 }

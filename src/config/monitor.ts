@@ -102,6 +102,12 @@ export interface MonitorParseOptions extends ParseOptions {
   networks?: ReadonlyMap<string, { network_type: NetworkType }>;
   /** Known trigger keys. When given, `triggers[]` entries are checked against it. */
   triggers?: TriggerKeys;
+  /**
+   * How unknown `networks[]` / `triggers[]` references are reported. `argus test-monitor` runs one monitor on a
+   * network named on the command line and sends nothing, so there they are only warnings.
+   * @default "error"
+   */
+  references?: "error" | "warning";
 }
 
 /** `name(types…)` after trimming: contains `(`, ends with `)`, and the first `(` precedes the last `)`. */
@@ -132,6 +138,7 @@ export function validateMonitor(monitor: Monitor, sink: ProblemSink, options: Mo
     });
   }
 
+  const report = options.references === "warning" ? sink.warn.bind(sink) : sink.error.bind(sink);
   const types = new Set<NetworkType>();
   const known = options.networks;
   for (const [i, slug] of monitor.networks.entries()) {
@@ -144,7 +151,7 @@ export function validateMonitor(monitor: Monitor, sink: ProblemSink, options: Mo
     const slugs = [...known.keys()];
     const suggestion = closest(slug, slugs);
     const hint = suggestion === undefined ? "" : `; did you mean '${suggestion}'?`;
-    sink.error(
+    report(
       ["networks", i],
       ConfigCode.UnknownNetwork,
       `Unknown network '${slug}'. Expected one of ${listOf(slugs)}${hint}`,
@@ -157,7 +164,7 @@ export function validateMonitor(monitor: Monitor, sink: ProblemSink, options: Mo
       if (options.triggers.has(key)) continue;
       const suggestion = closest(key, keys);
       const hint = suggestion === undefined ? "" : `; did you mean '${suggestion}'?`;
-      sink.error(
+      report(
         ["triggers", i],
         ConfigCode.UnknownTrigger,
         `Unknown trigger '${key}'. Expected one of ${listOf(keys)}${hint}`,

@@ -6,7 +6,6 @@ import { freePort } from "./ports.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../..");
 
-
 export interface HardhatNode {
   url: string;
   /** Sends a raw JSON-RPC request to the node (for hardhat_* / evm_* methods viem does not wrap). */

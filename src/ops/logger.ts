@@ -4,8 +4,9 @@ export type Logger = pino.Logger;
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 
 export interface LoggerOptions {
-  /** @default "info" (or `ARGUS_LOG_LEVEL`) */
+  /** @default `env.ARGUS_LOG_LEVEL`, else "info" */
   level?: LogLevel;
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -13,6 +14,7 @@ export interface LoggerOptions {
  * sentences; variable values go in snake_case fields (`network`, `monitor`, `block`).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.level ?? (process.env.ARGUS_LOG_LEVEL as LogLevel | undefined) ?? "info";
+  const env = options.env ?? process.env;
+  const level = options.level ?? (env.ARGUS_LOG_LEVEL as LogLevel | undefined) ?? "info";
   return pino({ level, base: { service: "argus" } }, pino.destination({ fd: 2, sync: true }));
 }

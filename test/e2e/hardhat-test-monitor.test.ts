@@ -13,9 +13,9 @@ import {
   toEventSelector,
 } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HardhatNode, startHardhat } from "../../src/devchain/index.js";
 import { runArgus } from "../support/cli.js";
 import { compileContract } from "../support/contracts.js";
-import { type HardhatNode, startHardhat } from "../../src/devchain/index.js";
 
 const chain = defineChain({
   id: 31337,
@@ -40,8 +40,20 @@ interface MatchJson {
       transactions: { status: string; expression: string | null }[];
     };
     matched_on_args: {
-      functions: { signature: string; hex_signature: string; args: { name: string; value: string; kind: string; indexed: boolean }[] }[] | null;
-      events: { signature: string; hex_signature: string; args: { name: string; value: string; kind: string; indexed: boolean }[] }[] | null;
+      functions:
+        | {
+            signature: string;
+            hex_signature: string;
+            args: { name: string; value: string; kind: string; indexed: boolean }[];
+          }[]
+        | null;
+      events:
+        | {
+            signature: string;
+            hex_signature: string;
+            args: { name: string; value: string; kind: string; indexed: boolean }[];
+          }[]
+        | null;
     };
   };
 }
@@ -138,6 +150,7 @@ describe("test-monitor on a real hardhat chain", () => {
             url: { type: "Plain", value: "https://example.com/hooks/argus" },
             method: "POST",
             headers: { Authorization: "Bearer test" },
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an OZ notification template, not a JS template
             message: { title: "Match", body: "${monitor.name} matched ${transaction.hash}" },
           },
         },
@@ -246,6 +259,13 @@ describe("test-monitor on a real hardhat chain", () => {
       ...baseMonitor("Vault Failures", vaultAddress, vault.abi),
       match_conditions: { functions: [], events: [], transactions: [{ status: "Failure", expression: null }] },
     });
+    // The block really has logs (the transfer's and the withdrawal's) and all three transactions.
+    const hex = `0x${mixedBlock.toString(16)}`;
+    const logs = await node.rpc<unknown[]>("eth_getLogs", [{ fromBlock: hex, toBlock: hex }]);
+    expect(logs.length).toBeGreaterThanOrEqual(2);
+    const block = await node.rpc<{ transactions: string[] }>("eth_getBlockByNumber", [hex, false]);
+    expect(block.transactions).toEqual([mixedTransferHash, withdrawHash, revertedHash]);
+
     const matches = await testMonitor(file, mixedBlock);
     expect(matches.map((m) => m.EVM.transaction.hash)).toEqual([revertedHash]);
     const match = matches[0]!.EVM;

@@ -25,3 +25,24 @@ export function runArgus(args: string[], options: { cwd?: string; env?: NodeJS.P
     );
   });
 }
+
+/** Runs the CLI in-process (fast; for servers living in the test process) and captures its output. */
+export async function runArgusInProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = { ...process.env, ARGUS_LOG_LEVEL: "silent" },
+): Promise<CliRun> {
+  const { runCli } = await import("../../src/cli/index.js");
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env,
+    cwd: repoRoot,
+  });
+  return { code, stdout, stderr };
+}

@@ -27,11 +27,15 @@ export function compileContract(name: string): CompiledContract {
   const input = {
     language: "Solidity",
     sources: { [file]: { content: readFileSync(path.join(contractsDir, file), "utf8") } },
-    settings: { optimizer: { enabled: true, runs: 200 }, outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } } },
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+    },
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length > 0) throw new Error(`solc failed for ${file}:\n${errors.map((e) => e.formattedMessage).join("\n")}`);
+  if (errors.length > 0)
+    throw new Error(`solc failed for ${file}:\n${errors.map((e) => e.formattedMessage).join("\n")}`);
   const contract = output.contracts[file]?.[name];
   if (!contract) throw new Error(`solc produced no contract ${name} in ${file}`);
   return { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };

@@ -123,7 +123,12 @@ async function startTraffic(url: string, rpc: HardhatNode["rpc"], signal: AbortS
             args: [to, amount],
             gas: 100_000n,
           })
-        : wallet(deployer).writeContract({ address: DEMO_TOKEN, abi: artifact.abi, functionName: "transfer", args: [to, amount] });
+        : wallet(deployer).writeContract({
+            address: DEMO_TOKEN,
+            abi: artifact.abi,
+            functionName: "transfer",
+            args: [to, amount],
+          });
     send.catch(() => {});
   }, 1_000);
   signal.addEventListener("abort", () => clearInterval(timer), { once: true });
@@ -133,9 +138,13 @@ async function startTraffic(url: string, rpc: HardhatNode["rpc"], signal: AbortS
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { fetchEvmBlock } from "../../chains/evm/index.js";
-import { formatProblem, hasErrors, loadConfigDir, loadMonitorFile, type Network } from "../../config/index.js";
+import { formatProblem, loadConfigDir, loadMonitorFile, type Network } from "../../config/index.js";
 import { compileMonitors, evaluateBlock, toMatchJson } from "../../engine/index.js";
 import { createLogger } from "../../ops/index.js";
-import { openEvmNetwork } from "../network-client.js";
 import { defineCommand, EXIT_FAILURE, EXIT_OK, requireOption, UsageError } from "../command.js";
+import { openEvmNetwork } from "../network-client.js";
 
 export const testMonitorCommand = defineCommand({
   name: "test-monitor",
@@ -29,22 +29,36 @@ export const testMonitorCommand = defineCommand({
     const monitorFile = path.resolve(io.cwd, requireOption(values.monitor, "--monitor"));
     const slug = requireOption(values.network, "--network");
     const blockNumber = parseBlockNumber(requireOption(values.block, "--block"));
-    const logger = createLogger();
+    const logger = createLogger({ env: io.env });
 
     const loaded = await loadConfigDir(dir, { env: io.env, monitorsOptional: true });
-    const monitorResult = await loadMonitorFile(monitorFile, loaded, { env: io.env });
-    const problems = [...loaded.problems, ...monitorResult.problems];
-    for (const problem of problems) {
-      if (problem.severity === "warning") logger.warn({ problem: formatProblem(problem) }, "Configuration warning");
-    }
-    if (hasErrors(problems) || !monitorResult.ok) {
-      for (const problem of problems) if (problem.severity === "error") io.stderr(`${formatProblem(problem)}\n`);
-      return EXIT_FAILURE;
-    }
     const network = loaded.networks.get(slug);
     if (!network) {
+      // The network may be missing because its file is invalid: show why, then what exists.
+      for (const problem of loaded.problems) {
+        if (problem.severity === "error" && problem.file.startsWith("networks"))
+          io.stderr(`${formatProblem(problem)}\n`);
+      }
       const known = [...loaded.networks.keys()].map((s) => `'${s}'`).join(", ");
       throw new UsageError(`Unknown network '${slug}'. Expected one of [${known}] from ${path.join(dir, "networks")}.`);
+    }
+    // Only the monitor file and the network it runs on must be valid: test-monitor sends no notification, so a broken
+    // trigger or another network's file is reported but does not stop the run.
+    for (const problem of loaded.problems) {
+      logger.warn(
+        { problem: formatProblem(problem) },
+        problem.severity === "error" ? "Configuration error ignored by test-monitor" : "Configuration warning",
+      );
+    }
+    const monitorResult = await loadMonitorFile(monitorFile, loaded, { env: io.env, references: "warning" });
+    for (const problem of monitorResult.problems) {
+      if (problem.severity === "warning") logger.warn({ problem: formatProblem(problem) }, "Configuration warning");
+    }
+    if (!monitorResult.ok) {
+      for (const problem of monitorResult.problems) {
+        if (problem.severity === "error") io.stderr(`${formatProblem(problem)}\n`);
+      }
+      return EXIT_FAILURE;
     }
     const monitor = monitorResult.value;
     if (!monitor.networks.includes(slug)) {
@@ -77,7 +91,10 @@ async function runMonitorOnBlock(
     for (const diagnostic of [...diagnostics, ...result.diagnostics]) {
       logger.warn({ diagnostic }, "Monitor diagnostic");
     }
-    logger.info({ network: network.slug, block: blockNumber.toString(), matches: result.matches.length }, "Block evaluated");
+    logger.info(
+      { network: network.slug, block: blockNumber.toString(), matches: result.matches.length },
+      "Block evaluated",
+    );
     return result.matches.map(toMatchJson);
   } finally {
     transport.close();
