@@ -15,6 +15,14 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const env = options.env ?? process.env;
-  const level = options.level ?? (env.ARGUS_LOG_LEVEL as LogLevel | undefined) ?? "info";
+  const fromEnv = env.ARGUS_LOG_LEVEL;
+  // An unknown level in the environment falls back to info rather than crashing the command.
+  const level = options.level ?? (isLogLevel(fromEnv) ? fromEnv : "info");
   return pino({ level, base: { service: "argus" } }, pino.destination({ fd: 2, sync: true }));
+}
+
+const LEVELS: ReadonlySet<string> = new Set(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
+
+function isLogLevel(value: string | undefined): value is LogLevel {
+  return value !== undefined && LEVELS.has(value);
 }

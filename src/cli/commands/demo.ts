@@ -77,11 +77,11 @@ export const demoCommand = defineCommand({
 
 function describeMatch(match: MonitorMatch): string {
   const { payload } = match;
-  const events = (payload.matched_on_args.events ?? []).map(
-    (event) => `${event.signature} ${event.args.map((a) => `${a.name}=${a.value}`).join(" ")}`,
+  const reasons = [...(payload.matched_on_args.functions ?? []), ...(payload.matched_on_args.events ?? [])].map(
+    (entry) => `${entry.signature} ${entry.args.map((a) => `${a.name}=${a.value}`).join(" ")}`,
   );
   const status = payload.matched_on.transactions[0]?.status ?? "";
-  return `  match '${match.monitorId}' tx ${match.transactionHash} ${status} ${events.join("; ")}\n`;
+  return `  match '${match.monitorId}' tx ${match.transactionHash} ${status} ${reasons.join("; ")}\n`;
 }
 
 /**
@@ -137,14 +137,14 @@ async function startTraffic(url: string, rpc: HardhatNode["rpc"], signal: AbortS
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }
