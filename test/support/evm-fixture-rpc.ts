@@ -1,10 +1,17 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Hex, RpcBlockHeader, RpcLog, RpcReceipt, RpcTransaction } from "../../src/engine/evm-block.js";
+import {
+  type JsonRpcCall,
+  JsonRpcErrorValue,
+  type JsonRpcServer,
+  type JsonRpcServerOptions,
+  ozFixturesDir,
+  readFixtureJson,
+  startJsonRpcServer,
+} from "./jsonrpc-server.js";
+
+export type { FaultScope, FixtureCall, FixtureFault, FixtureHttpRequest } from "./jsonrpc-server.js";
 
 /**
  * A real HTTP JSON-RPC server on 127.0.0.1 that serves OZ's EVM fixtures (and blocks given in memory) the way an
@@ -21,53 +28,11 @@ import type { Hex, RpcBlockHeader, RpcLog, RpcReceipt, RpcTransaction } from "..
  *   block's receipts (the same answer as for an unknown block), and it is not an error a client would rotate on;
  * - `eth_blockNumber` (highest block), `eth_chainId`, `net_version`; anything else → -32601.
  *
- * Batches (JSON arrays) are answered with an array, unless `batch: false`: then the server answers like one that
- * does not understand arrays (`batchRejection`: a single -32600 error envelope with HTTP 200, or HTTP 400).
+ * Envelopes, batches (`batch`, `batchRejection`, `batchOrder`), request logs and faults are jsonrpc-server.ts's.
  */
 
 /** A block as `eth_getBlockByNumber(n, true)` returns it. */
 export type FixtureBlock = RpcBlockHeader & { transactions: RpcTransaction[] };
-
-export type FixtureFault =
-  /** Answer with this HTTP status (and `Retry-After`, body when given). */
-  | { kind: "http"; status: number; retryAfter?: string; body?: string }
-  /** HTTP 200 with a body that is not JSON. */
-  | { kind: "garbage" }
-  /** Never answer; the request stays open until the client gives up or the server closes. */
-  | { kind: "hang" }
-  /** Drop the connection without answering (a network error for the client). */
-  | { kind: "reset" }
-  /** Answer normally, after `ms`. */
-  | { kind: "delay"; ms: number }
-  /** HTTP 200 with a JSON-RPC error envelope for every call. */
-  | { kind: "rpc_error"; code: number; message: string; data?: unknown }
-  /** HTTP 200 with an envelope that has neither `result` nor `error`. */
-  | { kind: "empty_envelope" }
-  /** HTTP 200 with this `result` for every call (serve answers the data cannot produce, e.g. a wrong block). */
-  | { kind: "result"; result: unknown };
-
-export interface FaultScope {
-  /** Apply to the next `count` matching HTTP requests. */
-  count?: number;
-  /** Apply for this long from now. Without `count` and `durationMs`, until `clearFaults()`. */
-  durationMs?: number;
-  /** Apply only to HTTP requests containing one of these methods. */
-  methods?: readonly string[];
-}
-
-export interface FixtureCall {
-  method: string;
-  params: unknown;
-}
-
-export interface FixtureHttpRequest {
-  /** Parsed calls (one unless batched); empty when the body did not parse. */
-  calls: FixtureCall[];
-  batch: boolean;
-  /** The fault applied to this request, if any. */
-  fault: FixtureFault["kind"] | null;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-}
 
 export interface EvmFixtureData {
   blocks?: ReadonlyArray<FixtureBlock | { EVM: FixtureBlock }>;
@@ -76,73 +41,32 @@ export interface EvmFixtureData {
   logs?: readonly RpcLog[];
 }
 
-export interface EvmFixtureRpcOptions extends EvmFixtureData {
+export interface EvmFixtureRpcOptions extends EvmFixtureData, Omit<JsonRpcServerOptions, "handle"> {
   /** Directory with `blocks.json` and `transaction_receipts.json`. @default <repo>/../shared/fixtures/oz/evm */
   fixturesDir?: string;
   /** Load the OZ fixtures; `false` serves only in-memory data. @default true */
   loadFixtures?: boolean;
   /** Serve `eth_getBlockReceipts`. @default true */
   blockReceipts?: boolean;
-  /** Accept JSON-array batches. @default true */
-  batch?: boolean;
-  /** How a server without batches answers an array. @default "envelope" */
-  batchRejection?: "envelope" | "http_400";
-  /** Order of batch responses; `"reverse"` checks that clients match by id. @default "request" */
-  batchOrder?: "request" | "reverse";
   /** @default 1 */
   chainId?: number;
 }
 
-export interface EvmFixtureRpc {
-  url: string;
-  /** Every JSON-RPC call received, in arrival order (faulted ones included). */
-  requests: FixtureCall[];
-  /** Every HTTP request received. */
-  httpRequests: FixtureHttpRequest[];
-  setFault(fault: FixtureFault, scope?: FaultScope): void;
-  clearFaults(): void;
+export interface EvmFixtureRpc extends JsonRpcServer {
   /** Serves more blocks, receipts and logs from now on. */
   addData(data: EvmFixtureData): void;
-  /** Clears `requests` and `httpRequests`. */
-  resetLog(): void;
-  close(): Promise<void>;
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const defaultEvmFixturesDir = path.resolve(repoRoot, "../shared/fixtures/oz/evm");
-
-const fileCache = new Map<string, unknown>();
-function readJson(file: string): unknown {
-  let value = fileCache.get(file);
-  if (value === undefined) {
-    value = JSON.parse(readFileSync(file, "utf8")) as unknown;
-    fileCache.set(file, value);
-  }
-  return value;
-}
+export const defaultEvmFixturesDir = ozFixturesDir("evm");
 
 /** Loads OZ's EVM fixtures: blocks (untagged) and receipts. */
 export function loadEvmFixtures(dir: string = defaultEvmFixturesDir): {
   blocks: FixtureBlock[];
   receipts: RpcReceipt[];
 } {
-  const tagged = readJson(path.join(dir, "blocks.json")) as Array<{ EVM: FixtureBlock }>;
-  const receipts = readJson(path.join(dir, "transaction_receipts.json")) as RpcReceipt[];
+  const tagged = readFixtureJson(path.join(dir, "blocks.json")) as Array<{ EVM: FixtureBlock }>;
+  const receipts = readFixtureJson(path.join(dir, "transaction_receipts.json")) as RpcReceipt[];
   return { blocks: tagged.map((entry) => entry.EVM), receipts };
-}
-
-interface ActiveFault {
-  fault: FixtureFault;
-  remaining: number | undefined;
-  until: number | undefined;
-  methods: ReadonlySet<string> | undefined;
-}
-
-interface Envelope {
-  jsonrpc: "2.0";
-  id: unknown;
-  result?: unknown;
-  error?: { code: number; message: string; data?: unknown };
 }
 
 export async function startEvmFixtureRpc(options: EvmFixtureRpcOptions = {}): Promise<EvmFixtureRpc> {
@@ -180,10 +104,6 @@ export async function startEvmFixtureRpc(options: EvmFixtureRpcOptions = {}): Pr
   addData(options);
 
   const chainId = options.chainId ?? 1;
-  const requests: FixtureCall[] = [];
-  const httpRequests: FixtureHttpRequest[] = [];
-  let faults: ActiveFault[] = [];
-  const hanging = new Set<ServerResponse>();
 
   const blockParam = (param: unknown): bigint | undefined => {
     if (param === undefined || param === "latest" || param === "pending" || param === "safe" || param === "finalized") {
@@ -210,18 +130,18 @@ export async function startEvmFixtureRpc(options: EvmFixtureRpcOptions = {}): Pr
     return all.sort((a, b) => Number(BigInt(a.logIndex ?? "0x0") - BigInt(b.logIndex ?? "0x0")));
   };
 
-  const getLogs = (filter: Record<string, unknown>): RpcLog[] | Envelope["error"] => {
+  const getLogs = (filter: Record<string, unknown>): RpcLog[] | JsonRpcErrorValue => {
     let from: bigint | undefined;
     let to: bigint | undefined;
     if (typeof filter.blockHash === "string") {
       const block = blocksByHash.get(filter.blockHash.toLowerCase());
-      if (!block) return { code: -32000, message: `unknown block ${filter.blockHash}` };
+      if (!block) return new JsonRpcErrorValue(-32000, `unknown block ${filter.blockHash}`);
       from = to = BigInt(block.number);
     } else {
       from = blockParam(filter.fromBlock);
       to = blockParam(filter.toBlock);
     }
-    if (from === undefined || to === undefined) return { code: -32602, message: "invalid block range" };
+    if (from === undefined || to === undefined) return new JsonRpcErrorValue(-32602, "invalid block range");
     const addresses =
       typeof filter.address === "string"
         ? [filter.address.toLowerCase()]
@@ -245,218 +165,55 @@ export async function startEvmFixtureRpc(options: EvmFixtureRpcOptions = {}): Pr
     return out;
   };
 
-  const answer = (call: unknown): Envelope => {
-    if (typeof call !== "object" || call === null || typeof (call as { method?: unknown }).method !== "string") {
-      return { jsonrpc: "2.0", id: null, error: { code: -32600, message: "invalid request" } };
-    }
-    const { id, method, params } = call as { id?: unknown; method: string; params?: unknown };
+  const handle = ({ method, params }: JsonRpcCall): unknown => {
     const args = Array.isArray(params) ? params : [];
-    const ok = (result: unknown): Envelope => ({ jsonrpc: "2.0", id: id ?? null, result });
-    const err = (code: number, message: string): Envelope => ({
-      jsonrpc: "2.0",
-      id: id ?? null,
-      error: { code, message },
-    });
     switch (method) {
       case "net_version":
-        return ok(String(chainId));
+        return String(chainId);
       case "eth_chainId":
-        return ok(`0x${chainId.toString(16)}`);
+        return `0x${chainId.toString(16)}`;
       case "eth_blockNumber":
-        return ok(`0x${(head < 0n ? 0n : head).toString(16)}`);
+        return `0x${(head < 0n ? 0n : head).toString(16)}`;
       case "eth_getBlockByNumber": {
         const number = blockParam(args[0]);
-        if (number === undefined) return err(-32602, "invalid block number");
+        if (number === undefined) return new JsonRpcErrorValue(-32602, "invalid block number");
         const block = blocksByNumber.get(number);
-        if (!block) return ok(null);
-        return ok(args[1] === true ? block : { ...block, transactions: block.transactions.map((tx) => tx.hash) });
+        if (!block) return null;
+        return args[1] === true ? block : { ...block, transactions: block.transactions.map((tx) => tx.hash) };
       }
       case "eth_getBlockReceipts": {
         if (options.blockReceipts === false) {
-          return err(-32601, "the method eth_getBlockReceipts does not exist/is not available");
+          return new JsonRpcErrorValue(-32601, "the method eth_getBlockReceipts does not exist/is not available");
         }
         const param = args[0];
         const block =
           typeof param === "string" && param.length === 66
             ? blocksByHash.get(param.toLowerCase())
             : blocksByNumber.get(blockParam(param) ?? -1n);
-        return ok(block ? blockReceipts(block) : null);
+        return block ? blockReceipts(block) : null;
       }
       case "eth_getTransactionReceipt": {
         const hash = args[0];
-        if (typeof hash !== "string") return err(-32602, "invalid transaction hash");
-        return ok(receiptsByHash.get(hash.toLowerCase()) ?? null);
+        if (typeof hash !== "string") return new JsonRpcErrorValue(-32602, "invalid transaction hash");
+        return receiptsByHash.get(hash.toLowerCase()) ?? null;
       }
       case "eth_getLogs": {
         const filter = args[0];
-        if (typeof filter !== "object" || filter === null) return err(-32602, "invalid filter");
-        const logs = getLogs(filter as Record<string, unknown>);
-        return Array.isArray(logs) ? ok(logs) : { jsonrpc: "2.0", id: id ?? null, error: logs };
+        if (typeof filter !== "object" || filter === null) return new JsonRpcErrorValue(-32602, "invalid filter");
+        return getLogs(filter as Record<string, unknown>);
       }
       default:
-        return err(-32601, `the method ${method} does not exist/is not available`);
+        return new JsonRpcErrorValue(-32601, `the method ${method} does not exist/is not available`);
     }
   };
 
-  const pickFault = (calls: readonly FixtureCall[]): FixtureFault | undefined => {
-    const now = Date.now();
-    faults = faults.filter(
-      (f) => (f.remaining === undefined || f.remaining > 0) && (f.until === undefined || now < f.until),
-    );
-    for (const active of faults) {
-      if (active.methods && !calls.some((call) => active.methods?.has(call.method))) continue;
-      if (active.remaining !== undefined) active.remaining -= 1;
-      return active.fault;
-    }
-    return undefined;
-  };
-
-  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(body);
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
-    let body: unknown;
-    let parsed = true;
-    try {
-      body = JSON.parse(text) as unknown;
-    } catch {
-      parsed = false;
-    }
-    const batch = Array.isArray(body);
-    const rawCalls = batch ? (body as unknown[]) : parsed ? [body] : [];
-    const calls: FixtureCall[] = rawCalls.map((call) => ({
-      method: String((call as { method?: unknown } | null)?.method),
-      params: (call as { params?: unknown } | null)?.params,
-    }));
-    requests.push(...calls);
-    const fault = pickFault(calls);
-    httpRequests.push({ calls, batch, fault: fault?.kind ?? null, headers: { ...req.headers } });
-
-    if (req.method !== "POST") return send(res, 405, "");
-    if (fault) {
-      switch (fault.kind) {
-        case "http":
-          return send(res, fault.status, fault.body ?? `{"error":"injected ${fault.status}"}`, {
-            ...(fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter }),
-          });
-        case "garbage":
-          res.writeHead(200, { "content-type": "text/html" });
-          res.end("<html><body>502 Bad Gateway (not JSON)</body></html>");
-          return;
-        case "reset":
-          req.socket.destroy();
-          return;
-        case "hang":
-          hanging.add(res);
-          res.on("close", () => hanging.delete(res));
-          return;
-        case "delay":
-          await new Promise((resolve) => setTimeout(resolve, fault.ms));
-          break;
-        case "rpc_error": {
-          const envelopes = rawCalls.map((call) => ({
-            jsonrpc: "2.0",
-            id: (call as { id?: unknown } | null)?.id ?? null,
-            error: {
-              code: fault.code,
-              message: fault.message,
-              ...(fault.data === undefined ? {} : { data: fault.data }),
-            },
-          }));
-          return send(res, 200, JSON.stringify(batch ? envelopes : envelopes[0]));
-        }
-        case "result": {
-          const envelopes = rawCalls.map((call) => ({
-            jsonrpc: "2.0",
-            id: (call as { id?: unknown } | null)?.id ?? null,
-            result: fault.result,
-          }));
-          return send(res, 200, JSON.stringify(batch ? envelopes : envelopes[0]));
-        }
-        case "empty_envelope": {
-          const envelopes = rawCalls.map((call) => ({
-            jsonrpc: "2.0",
-            id: (call as { id?: unknown } | null)?.id ?? null,
-          }));
-          return send(res, 200, JSON.stringify(batch ? envelopes : envelopes[0]));
-        }
-      }
-    }
-    if (!parsed) {
-      return send(
-        res,
-        200,
-        JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error" } }),
-      );
-    }
-    if (batch) {
-      if (options.batch === false) {
-        if (options.batchRejection === "http_400")
-          return send(res, 400, '{"error":"batch requests are not supported"}');
-        return send(
-          res,
-          200,
-          JSON.stringify({
-            jsonrpc: "2.0",
-            id: null,
-            error: { code: -32600, message: "batch requests are not supported" },
-          }),
-        );
-      }
-      const answers = rawCalls.map(answer);
-      if (options.batchOrder === "reverse") answers.reverse();
-      return send(res, 200, JSON.stringify(answers));
-    }
-    return send(res, 200, JSON.stringify(answer(body)));
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, JSON.stringify({ error: String(error) }));
-    });
+  const server = await startJsonRpcServer({
+    handle,
+    batch: options.batch,
+    batchRejection: options.batchRejection,
+    batchOrder: options.batchOrder,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    requests,
-    httpRequests,
-    setFault(fault, scope = {}) {
-      faults = [
-        {
-          fault,
-          remaining: scope.count,
-          until: scope.durationMs === undefined ? undefined : Date.now() + scope.durationMs,
-          methods: scope.methods ? new Set(scope.methods) : undefined,
-        },
-      ];
-    },
-    clearFaults() {
-      faults = [];
-    },
-    addData,
-    resetLog() {
-      requests.length = 0;
-      httpRequests.length = 0;
-    },
-    close() {
-      for (const res of hanging) res.destroy();
-      hanging.clear();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
+  return { ...server, addData };
 }
 
 /** A deterministic 32-byte hex value derived from `seed`. */

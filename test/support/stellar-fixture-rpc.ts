@@ -1,9 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { StrKey, xdr } from "@stellar/stellar-sdk";
 import {
   buildContractSpecWasm,
@@ -17,6 +13,18 @@ import type {
   StellarRpcLedger,
   StellarRpcTransaction,
 } from "../../src/engine/stellar-ledger.js";
+import {
+  type FaultScope,
+  type FixtureCall,
+  type FixtureFault,
+  type FixtureHttpRequest,
+  type JsonRpcCall,
+  JsonRpcErrorValue,
+  type JsonRpcServer,
+  ozFixturesDir,
+  readFixtureJson,
+  startJsonRpcServer,
+} from "./jsonrpc-server.js";
 
 /**
  * A real HTTP JSON-RPC server on 127.0.0.1 that speaks Stellar-RPC (stellar-rpc v22/v23 response shapes) and serves
@@ -38,42 +46,15 @@ import type {
  * Conformance mode is OZ's fake of conformance-public.md §0: `getTransactions` returns all fixture transactions and
  * `getEvents` all fixture events, verbatim and regardless of their `ledger`, for any start ledger (cursors are list
  * indexes; a page after the last one is empty with the same cursor).
+ *
+ * Envelopes, batches, request logs and faults are jsonrpc-server.ts's.
  */
 
-export type StellarFixtureFault =
-  /** Answer with this HTTP status (and `Retry-After`, body when given). */
-  | { kind: "http"; status: number; retryAfter?: string; body?: string }
-  /** HTTP 200 with a body that is not JSON. */
-  | { kind: "garbage" }
-  /** Never answer; the request stays open until the client gives up or the server closes. */
-  | { kind: "hang" }
-  /** Answer normally, after `ms`. */
-  | { kind: "delay"; ms: number }
-  /** HTTP 200 with a JSON-RPC error envelope. */
-  | { kind: "rpc_error"; code: number; message: string; data?: unknown }
-  /** HTTP 200 with an envelope that has neither `result` nor `error`. */
-  | { kind: "empty_envelope" }
-  /** HTTP 200 with this `result`. */
-  | { kind: "result"; result: unknown };
-
-export interface StellarFaultScope {
-  /** Apply to the next `count` matching HTTP requests. */
-  count?: number;
-  /** Apply for this long from now. Without `count` and `durationMs`, until `clearFaults()`. */
-  durationMs?: number;
-  /** Apply only to these methods. */
-  methods?: readonly string[];
-}
-
-export interface StellarFixtureCall {
-  method: string;
-  params: unknown;
-}
-
-export interface StellarFixtureHttpRequest {
-  calls: StellarFixtureCall[];
-  fault: StellarFixtureFault["kind"] | null;
-}
+/** The faults of jsonrpc-server.ts but `reset`. */
+export type StellarFixtureFault = Exclude<FixtureFault, { kind: "reset" }>;
+export type StellarFaultScope = FaultScope;
+export type StellarFixtureCall = FixtureCall;
+export type StellarFixtureHttpRequest = FixtureHttpRequest<StellarFixtureFault>;
 
 export interface StellarFixtureData {
   /** `getLedgers` entries, tagged (`{"Stellar": …}`, as in blocks.json) or not. */
@@ -114,15 +95,9 @@ export interface StellarFixtureRpcOptions extends StellarFixtureData {
 
 export type StellarResultTransform = (method: string, result: unknown, params: unknown) => unknown;
 
-export interface StellarFixtureRpc {
-  url: string;
-  /** Every JSON-RPC call received, in arrival order (faulted ones included). */
-  requests: StellarFixtureCall[];
-  httpRequests: StellarFixtureHttpRequest[];
+export interface StellarFixtureRpc extends JsonRpcServer<StellarFixtureFault> {
   /** The current retention window. */
   readonly window: { oldestLedger: number; latestLedger: number };
-  setFault(fault: StellarFixtureFault, scope?: StellarFaultScope): void;
-  clearFaults(): void;
   /** Serves more data from now on (the retention window grows to cover it unless set explicitly). */
   addData(data: StellarFixtureData): void;
   setRetention(window: { oldestLedger?: number; latestLedger?: number }): void;
@@ -130,22 +105,9 @@ export interface StellarFixtureRpc {
   setTransform(transform: StellarResultTransform | undefined): void;
   /** The requests of one method, with their params. */
   callsOf(method: string): unknown[];
-  resetLog(): void;
-  close(): Promise<void>;
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const defaultStellarFixturesDir = path.resolve(repoRoot, "../shared/fixtures/oz/stellar");
-
-const fileCache = new Map<string, unknown>();
-function readJson(file: string): unknown {
-  let value = fileCache.get(file);
-  if (value === undefined) {
-    value = JSON.parse(readFileSync(file, "utf8")) as unknown;
-    fileCache.set(file, value);
-  }
-  return value;
-}
+export const defaultStellarFixturesDir = ozFixturesDir("stellar");
 
 export interface StellarFixtures {
   ledgers: StellarRpcLedger[];
@@ -159,15 +121,15 @@ export interface StellarFixtures {
 
 /** Loads OZ's Stellar fixtures (ledgers untagged, everything else verbatim). */
 export function loadStellarFixtures(dir: string = defaultStellarFixturesDir): StellarFixtures {
-  const tagged = readJson(path.join(dir, "blocks.json")) as Array<{ Stellar: StellarRpcLedger }>;
-  const monitor = readJson(path.join(dir, "monitors/monitor.json")) as { addresses: Array<{ address: string }> };
+  const tagged = readFixtureJson(path.join(dir, "blocks.json")) as Array<{ Stellar: StellarRpcLedger }>;
+  const monitor = readFixtureJson(path.join(dir, "monitors/monitor.json")) as { addresses: Array<{ address: string }> };
   return {
     ledgers: tagged.map((entry) => entry.Stellar),
-    transactions: readJson(path.join(dir, "transactions.json")) as StellarRpcTransaction[],
-    events: readJson(path.join(dir, "events.json")) as StellarRpcEvent[],
+    transactions: readFixtureJson(path.join(dir, "transactions.json")) as StellarRpcTransaction[],
+    events: readFixtureJson(path.join(dir, "events.json")) as StellarRpcEvent[],
     specs: {
-      contract_spec: readJson(path.join(dir, "contract_specs/contract_spec.json")) as StellarContractSpecEntry[],
-      contract_spec_with_events: readJson(
+      contract_spec: readFixtureJson(path.join(dir, "contract_specs/contract_spec.json")) as StellarContractSpecEntry[],
+      contract_spec_with_events: readFixtureJson(
         path.join(dir, "contract_specs/contract_spec_with_events.json"),
       ) as StellarContractSpecEntry[],
     },
@@ -373,28 +335,6 @@ export function buildSyntheticStellarLedger(options: SyntheticStellarLedgerOptio
 
 // ---------------------------------------------------------------------------------------------------------------
 
-interface ActiveFault {
-  fault: StellarFixtureFault;
-  remaining: number | undefined;
-  until: number | undefined;
-  methods: ReadonlySet<string> | undefined;
-}
-
-interface RpcErrorBody {
-  code: number;
-  message: string;
-  data?: unknown;
-}
-
-class RpcFailure extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const LEDGERS_CAP = 200;
 const TRANSACTIONS_CAP = 200;
 const EVENTS_CAP = 10_000;
@@ -404,13 +344,13 @@ type Params = Record<string, unknown>;
 function paginationOf(params: Params): { cursor: string | undefined; limit: number | undefined } {
   const pagination = params.pagination;
   if (pagination === undefined || pagination === null) return { cursor: undefined, limit: undefined };
-  if (typeof pagination !== "object") throw new RpcFailure(-32602, "invalid parameters: pagination");
+  if (typeof pagination !== "object") throw new JsonRpcErrorValue(-32602, "invalid parameters: pagination");
   const { cursor, limit } = pagination as { cursor?: unknown; limit?: unknown };
   if (cursor !== undefined && cursor !== "" && typeof cursor !== "string") {
-    throw new RpcFailure(-32602, "invalid parameters: pagination.cursor");
+    throw new JsonRpcErrorValue(-32602, "invalid parameters: pagination.cursor");
   }
   if (limit !== undefined && (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0)) {
-    throw new RpcFailure(-32602, "invalid parameters: pagination.limit");
+    throw new JsonRpcErrorValue(-32602, "invalid parameters: pagination.limit");
   }
   return { cursor: cursor === "" ? undefined : (cursor as string | undefined), limit: limit as number | undefined };
 }
@@ -510,14 +450,14 @@ export async function startStellarFixtureRpc(options: StellarFixtureRpcOptions =
   const closeTimeOf = (sequence: number): number => Number(ledgerAt(sequence).ledgerCloseTime);
 
   const checkLimit = (limit: number | undefined, cap: number) => {
-    if (limit !== undefined && limit > cap) throw new RpcFailure(-32600, `limit must not exceed ${cap}`);
+    if (limit !== undefined && limit > cap) throw new JsonRpcErrorValue(-32600, `limit must not exceed ${cap}`);
   };
   /** Stellar-RPC's default page sizes when the request names none: 5 ledgers, 10 transactions, 100 events. */
   const take = (limit: number | undefined, fallback: number, serverCap: number | undefined) =>
     Math.min(limit === undefined || limit === 0 ? fallback : limit, serverCap ?? Number.POSITIVE_INFINITY);
   /** A cursor into a ledger the window no longer holds: the data it points at is gone. */
   const checkCursorLedger = (ledger: number, message: (o: number, l: number) => string) => {
-    if (ledger < oldest()) throw new RpcFailure(-32600, message(oldest(), latest()));
+    if (ledger < oldest()) throw new JsonRpcErrorValue(-32600, message(oldest(), latest()));
   };
 
   const getLedgers = (params: Params) => {
@@ -525,16 +465,16 @@ export async function startStellarFixtureRpc(options: StellarFixtureRpcOptions =
     checkLimit(limit, LEDGERS_CAP);
     const startLedger = params.startLedger;
     if (cursor !== undefined && startLedger !== undefined && startLedger !== 0) {
-      throw new RpcFailure(-32600, "startLedger and cursor cannot both be set");
+      throw new JsonRpcErrorValue(-32600, "startLedger and cursor cannot both be set");
     }
     let start: number;
     if (cursor !== undefined) {
-      if (!/^\d+$/.test(cursor)) throw new RpcFailure(-32600, `invalid cursor ${JSON.stringify(cursor)}`);
+      if (!/^\d+$/.test(cursor)) throw new JsonRpcErrorValue(-32600, `invalid cursor ${JSON.stringify(cursor)}`);
       start = Number(cursor) + 1;
     } else {
       start = typeof startLedger === "number" ? startLedger : 0;
       if (start < oldest() || start > latest()) {
-        throw new RpcFailure(
+        throw new JsonRpcErrorValue(
           -32600,
           `startLedger must be between the oldest ledger: ${oldest()} and the latest ledger: ${latest()} for this rpc instance.`,
         );
@@ -567,12 +507,12 @@ export async function startStellarFixtureRpc(options: StellarFixtureRpcOptions =
     const startLedger = params.startLedger;
     if (cursor !== undefined) {
       if (startLedger !== undefined && startLedger !== 0) {
-        throw new RpcFailure(-32600, "startLedger and cursor cannot both be set");
+        throw new JsonRpcErrorValue(-32600, "startLedger and cursor cannot both be set");
       }
       return undefined;
     }
     const start = typeof startLedger === "number" ? startLedger : 0;
-    if (start < oldest() || start > latest()) throw new RpcFailure(-32600, message(oldest(), latest()));
+    if (start < oldest() || start > latest()) throw new JsonRpcErrorValue(-32600, message(oldest(), latest()));
     return start;
   };
 
@@ -597,7 +537,7 @@ export async function startStellarFixtureRpc(options: StellarFixtureRpcOptions =
       const page = transactions.slice(from, from + count);
       return { transactions: page, ...window, cursor: String(from + page.length) };
     }
-    if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new RpcFailure(-32600, "invalid cursor");
+    if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new JsonRpcErrorValue(-32600, "invalid cursor");
     const after = start !== undefined ? toid(start, 0) : BigInt(cursor as string);
     if (start === undefined) {
       checkCursorLedger(
@@ -640,12 +580,12 @@ export async function startStellarFixtureRpc(options: StellarFixtureRpcOptions =
     const { cursor, limit } = paginationOf(params);
     checkLimit(limit, EVENTS_CAP);
     if (cursor !== undefined && params.endLedger !== undefined) {
-      throw new RpcFailure(-32600, "ledger ranges and cursor cannot both be set");
+      throw new JsonRpcErrorValue(-32600, "ledger ranges and cursor cannot both be set");
     }
     const start = checkStart(params, cursor, (o, l) => `startLedger must be within the ledger range: ${o} - ${l}`);
     const filters = params.filters;
     if (filters !== undefined && (!Array.isArray(filters) || filters.length > 5)) {
-      throw new RpcFailure(-32602, "filters must be an array of at most 5 filters");
+      throw new JsonRpcErrorValue(-32602, "filters must be an array of at most 5 filters");
     }
     const window = {
       latestLedger: latest(),
@@ -665,7 +605,7 @@ export async function startStellarFixtureRpc(options: StellarFixtureRpcOptions =
       emptyLeft.events = emptyPages.events ?? 0;
     } else {
       const key = eventKey(cursor as string);
-      if (key === undefined) throw new RpcFailure(-32600, "invalid cursor");
+      if (key === undefined) throw new JsonRpcErrorValue(-32600, "invalid cursor");
       after = key;
       checkCursorLedger(
         Number((key / EVENT_INDEX_SPACE) >> 32n),
@@ -693,16 +633,16 @@ export async function startStellarFixtureRpc(options: StellarFixtureRpcOptions =
   const getLedgerEntries = (params: Params) => {
     const keys = params.keys;
     if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== "string")) {
-      throw new RpcFailure(-32602, "keys must be a non-empty array of base64 LedgerKey XDR");
+      throw new JsonRpcErrorValue(-32602, "keys must be a non-empty array of base64 LedgerKey XDR");
     }
-    if (keys.length > 200) throw new RpcFailure(-32602, "key count (201) exceeds maximum supported (200)");
+    if (keys.length > 200) throw new JsonRpcErrorValue(-32602, "key count (201) exceeds maximum supported (200)");
     const entries = [];
     for (const key of keys as string[]) {
       let canonical: string;
       try {
         canonical = xdr.LedgerKey.fromXDR(key, "base64").toXDR("base64");
       } catch {
-        throw new RpcFailure(-32602, `cannot unmarshal key value ${key}`);
+        throw new JsonRpcErrorValue(-32602, `cannot unmarshal key value ${key}`);
       }
       const entry = ledgerEntries.get(canonical);
       if (entry) entries.push({ key, ...entry, liveUntilLedgerSeq: latest() + 100_000 });
@@ -731,153 +671,22 @@ export async function startStellarFixtureRpc(options: StellarFixtureRpcOptions =
       case "getLedgerEntries":
         return getLedgerEntries(params);
       default:
-        throw new RpcFailure(-32601, "method not found");
+        throw new JsonRpcErrorValue(-32601, "method not found");
     }
   };
 
-  const answer = (call: unknown): { jsonrpc: "2.0"; id: unknown; result?: unknown; error?: RpcErrorBody } => {
-    if (typeof call !== "object" || call === null || typeof (call as { method?: unknown }).method !== "string") {
-      return { jsonrpc: "2.0", id: null, error: { code: -32600, message: "invalid request" } };
-    }
-    const { id, method, params } = call as { id?: unknown; method: string; params?: unknown };
+  const handle = ({ method, params }: JsonRpcCall): unknown => {
     const named = params === undefined || params === null ? {} : params;
-    if (typeof named !== "object" || Array.isArray(named)) {
-      return { jsonrpc: "2.0", id: id ?? null, error: { code: -32602, message: "invalid parameters" } };
-    }
-    try {
-      const result = dispatch(method, named as Params);
-      return { jsonrpc: "2.0", id: id ?? null, result: transform ? transform(method, result, named) : result };
-    } catch (error) {
-      if (error instanceof RpcFailure) {
-        return { jsonrpc: "2.0", id: id ?? null, error: { code: error.code, message: error.message } };
-      }
-      throw error;
-    }
+    if (typeof named !== "object" || Array.isArray(named)) return new JsonRpcErrorValue(-32602, "invalid parameters");
+    const result = dispatch(method, named as Params);
+    return transform ? transform(method, result, named) : result;
   };
 
-  const requests: StellarFixtureCall[] = [];
-  const httpRequests: StellarFixtureHttpRequest[] = [];
-  let faults: ActiveFault[] = [];
-  const hanging = new Set<ServerResponse>();
-
-  const pickFault = (calls: readonly StellarFixtureCall[]): StellarFixtureFault | undefined => {
-    const now = Date.now();
-    faults = faults.filter(
-      (f) => (f.remaining === undefined || f.remaining > 0) && (f.until === undefined || now < f.until),
-    );
-    for (const active of faults) {
-      if (active.methods && !calls.some((call) => active.methods?.has(call.method))) continue;
-      if (active.remaining !== undefined) active.remaining -= 1;
-      return active.fault;
-    }
-    return undefined;
-  };
-
-  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(body);
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    let body: unknown;
-    let parsed = true;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
-    } catch {
-      parsed = false;
-    }
-    const batch = Array.isArray(body);
-    const rawCalls = batch ? (body as unknown[]) : parsed ? [body] : [];
-    const calls = rawCalls.map((call) => ({
-      method: String((call as { method?: unknown } | null)?.method),
-      params: (call as { params?: unknown } | null)?.params,
-    }));
-    requests.push(...calls);
-    const fault = pickFault(calls);
-    httpRequests.push({ calls, fault: fault?.kind ?? null });
-    if (req.method !== "POST") return send(res, 405, "");
-    const ids = rawCalls.map((call) => (call as { id?: unknown } | null)?.id ?? null);
-    const envelopes = (member: Record<string, unknown>) => {
-      const list = ids.map((id) => ({ jsonrpc: "2.0", id, ...member }));
-      return JSON.stringify(batch ? list : list[0]);
-    };
-    if (fault) {
-      switch (fault.kind) {
-        case "http":
-          return send(res, fault.status, fault.body ?? `{"error":"injected ${fault.status}"}`, {
-            ...(fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter }),
-          });
-        case "garbage":
-          res.writeHead(200, { "content-type": "text/html" });
-          res.end("<html><body>502 Bad Gateway (not JSON)</body></html>");
-          return;
-        case "hang":
-          hanging.add(res);
-          res.on("close", () => hanging.delete(res));
-          return;
-        case "delay":
-          await new Promise((resolve) => setTimeout(resolve, fault.ms));
-          break;
-        case "rpc_error":
-          return send(
-            res,
-            200,
-            envelopes({
-              error: {
-                code: fault.code,
-                message: fault.message,
-                ...(fault.data === undefined ? {} : { data: fault.data }),
-              },
-            }),
-          );
-        case "result":
-          return send(res, 200, envelopes({ result: fault.result }));
-        case "empty_envelope":
-          return send(res, 200, envelopes({}));
-      }
-    }
-    if (!parsed) {
-      return send(
-        res,
-        200,
-        JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error" } }),
-      );
-    }
-    return send(res, 200, JSON.stringify(batch ? rawCalls.map(answer) : answer(body)));
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, JSON.stringify({ error: String(error) }));
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
+  const server = await startJsonRpcServer<StellarFixtureFault>({ handle });
   return {
-    url: `http://127.0.0.1:${port}/`,
-    requests,
-    httpRequests,
+    ...server,
     get window() {
       return { oldestLedger: oldest(), latestLedger: latest() };
-    },
-    setFault(fault, scope = {}) {
-      faults = [
-        {
-          fault,
-          remaining: scope.count,
-          until: scope.durationMs === undefined ? undefined : Date.now() + scope.durationMs,
-          methods: scope.methods ? new Set(scope.methods) : undefined,
-        },
-      ];
-    },
-    clearFaults() {
-      faults = [];
     },
     addData,
     setRetention(window) {
@@ -887,19 +696,7 @@ export async function startStellarFixtureRpc(options: StellarFixtureRpcOptions =
       transform = next;
     },
     callsOf(method) {
-      return requests.filter((call) => call.method === method).map((call) => call.params);
-    },
-    resetLog() {
-      requests.length = 0;
-      httpRequests.length = 0;
-    },
-    close() {
-      for (const res of hanging) res.destroy();
-      hanging.clear();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      return server.requests.filter((call) => call.method === method).map((call) => call.params);
     },
   };
 }
