@@ -41,6 +41,7 @@ export {
 } from "./errors.js";
 export { contractCodeLedgerKey, contractInstanceLedgerKey, fetchContractSpec } from "./fetch-contract-spec.js";
 export { type FetchStellarLedgerOptions, fetchStellarLedger, fetchStellarLedgers } from "./fetch-ledger.js";
+export { ledgerTransactionCount } from "./ledger-meta.js";
 export {
   cursorAdvanced,
   cursorLedger,

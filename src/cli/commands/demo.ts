@@ -2,12 +2,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Abi, type Address, createWalletClient, defineChain, type Hex, http, parseEther } from "viem";
-import { eth_blockNumber, fetchEvmBlock } from "../../chains/evm/index.js";
+import { openNetworkClient } from "../../chains/index.js";
 import { formatProblem, hasErrors, loadConfigDir } from "../../config/index.js";
 import { type HardhatNode, startHardhat } from "../../devchain/index.js";
-import { compileMonitors, evaluateBlock, type MonitorMatch } from "../../engine/index.js";
+import { evaluateBlock, type MonitorMatch } from "../../engine/index.js";
 import { defineCommand, EXIT_FAILURE, EXIT_OK, UsageError } from "../command.js";
-import { openEvmNetwork } from "../network-client.js";
 
 const demoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../examples/demo");
 
@@ -46,26 +45,26 @@ export const demoCommand = defineCommand({
         version: 1,
         monitor,
       }));
-      const { compiled } = compileMonitors(definitions);
+      const client = openNetworkClient(network);
+      const { compiled } = await client.compile(definitions);
       io.stdout(
         `Watching ${network.name} at ${node.url} with ${definitions.length} monitors: ${definitions.map((d) => `'${d.id}'`).join(", ")}\n`,
       );
 
-      const { client, transport } = openEvmNetwork(network);
-      let next = (await eth_blockNumber(client)) + 1n;
+      let next = (await client.latestBlockNumber()) + 1n;
       let evaluated = 0;
       while (!stop.signal.aborted && evaluated < maxBlocks) {
-        const head = await eth_blockNumber(client);
+        const head = await client.latestBlockNumber();
         for (; next <= head && evaluated < maxBlocks; next++, evaluated++) {
-          const block = await fetchEvmBlock(client, next);
+          const block = await client.fetchBlock(next);
           const { matches } = evaluateBlock(compiled, network.slug, block);
-          io.stdout(`block ${block.number}: ${block.transactions.length} tx, ${matches.length} match(es)\n`);
+          io.stdout(`block ${next}: ${block.transactions.length} tx, ${matches.length} match(es)\n`);
           for (const match of matches) io.stdout(describeMatch(match));
         }
         await sleep(300, stop.signal);
       }
       traffic.stop();
-      transport.close();
+      client.close();
       return EXIT_OK;
     } finally {
       process.off("SIGINT", onSignal);

@@ -1,10 +1,9 @@
 import path from "node:path";
-import { fetchEvmBlock } from "../../chains/evm/index.js";
-import { formatProblem, loadConfigDir, loadMonitorFile, type Network } from "../../config/index.js";
-import { compileMonitors, evaluateBlock, toMatchJson } from "../../engine/index.js";
+import { openNetworkClient } from "../../chains/index.js";
+import { formatProblem, loadConfigDir, loadMonitorFile, type Monitor, type Network } from "../../config/index.js";
+import { evaluateBlock, toMatchJson } from "../../engine/index.js";
 import { createLogger } from "../../ops/index.js";
 import { defineCommand, EXIT_FAILURE, EXIT_OK, requireOption, UsageError } from "../command.js";
-import { openEvmNetwork } from "../network-client.js";
 
 export const testMonitorCommand = defineCommand({
   name: "test-monitor",
@@ -15,7 +14,7 @@ export const testMonitorCommand = defineCommand({
     "  --config-dir DIR  Config directory: networks/ (their rpc_urls are used) and triggers/",
     "  --monitor FILE    The monitor JSON file to run (runs even if paused)",
     "  --network SLUG    The network to fetch the block from",
-    "  --block N         Block number (decimal or 0x-hex)",
+    "  --block N         Block number, or ledger sequence on Stellar (decimal or 0x-hex)",
     "",
   ].join("\n"),
   options: {
@@ -79,16 +78,22 @@ function parseBlockNumber(text: string): bigint {
 
 async function runMonitorOnBlock(
   network: Network,
-  monitor: Parameters<typeof compileMonitors>[0][number]["monitor"],
+  monitor: Monitor,
   blockNumber: bigint,
   logger: ReturnType<typeof createLogger>,
 ): Promise<unknown[]> {
-  const { client, transport } = openEvmNetwork(network);
+  const client = openNetworkClient(network);
   try {
-    const block = await fetchEvmBlock(client, blockNumber);
-    const { compiled, diagnostics } = compileMonitors([{ id: monitor.name, tenantId: "local", version: 1, monitor }]);
-    const result = evaluateBlock(compiled, network.slug, block);
-    for (const diagnostic of [...diagnostics, ...result.diagnostics]) {
+    const block = await client.fetchBlock(blockNumber, {
+      tolerateUnnumberedTransactions: true,
+      onWarning: (message) => logger.warn({ network: network.slug }, message),
+    });
+    const compiledResult = await client.compile([{ id: monitor.name, tenantId: "local", version: 1, monitor }]);
+    for (const problem of compiledResult.specProblems) {
+      logger.warn({ code: problem.code, error: problem.message }, "Contract spec unavailable");
+    }
+    const result = evaluateBlock(compiledResult.compiled, network.slug, block);
+    for (const diagnostic of [...compiledResult.diagnostics, ...result.diagnostics]) {
       logger.warn({ diagnostic }, "Monitor diagnostic");
     }
     logger.info(
@@ -97,6 +102,6 @@ async function runMonitorOnBlock(
     );
     return result.matches.map(toMatchJson);
   } finally {
-    transport.close();
+    client.close();
   }
 }
