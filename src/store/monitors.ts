@@ -1,0 +1,182 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { inTransaction, run, type Store } from "./db.js";
+import { StoreCode, StoreError } from "./errors.js";
+import { monitors as monitorsTable, monitorVersions } from "./schema.js";
+import { policyFromJson, policyToJson, type ThrottlePolicy } from "./throttle.js";
+
+type MonitorRow = typeof monitorsTable.$inferSelect;
+
+/** A tenant's monitor: its OZ JSON plus Argus's identity, version and settings. */
+export interface StoredMonitor extends Omit<MonitorRow, "throttle"> {
+  throttle: ThrottlePolicy | null;
+}
+
+export interface StoredMonitorVersion extends Omit<typeof monitorVersions.$inferSelect, "throttle"> {
+  throttle: ThrottlePolicy | null;
+}
+
+export interface SaveMonitorParameters {
+  tenantId: string;
+  /** Existing monitor to update; omitted (or unknown) creates one (with this id when given). */
+  id?: string;
+  name: string;
+  /** The OZ monitor JSON. */
+  config: unknown;
+  /** @default false */
+  paused?: boolean;
+  /** @default null (no throttling) */
+  throttle?: ThrottlePolicy | null;
+}
+
+function fromRow(row: MonitorRow): StoredMonitor {
+  return { ...row, throttle: policyFromJson(row.throttle) ?? null };
+}
+
+function validateThrottle(throttle: ThrottlePolicy | null | undefined): void {
+  if (throttle === null || throttle === undefined) return;
+  const positive = (value: number | undefined) => value === undefined || (Number.isSafeInteger(value) && value > 0);
+  const ok =
+    positive(throttle.minIntervalMs) &&
+    (throttle.threshold === undefined || (positive(throttle.threshold.count) && positive(throttle.threshold.windowMs)));
+  if (!ok) {
+    throw new StoreError(
+      StoreCode.InvalidArgument,
+      "monitors.save: throttle.minIntervalMs, threshold.count and threshold.windowMs must be positive integers.",
+      { path: ["throttle"] },
+    );
+  }
+}
+
+/**
+ * Creates or updates a monitor. Every change (config, name, paused, throttle) bumps `version` and appends a
+ * `monitor_versions` row in the same transaction; saving identical values changes nothing.
+ */
+async function save(store: Store, parameters: SaveMonitorParameters, now: Date = new Date()): Promise<StoredMonitor> {
+  validateThrottle(parameters.throttle);
+  return inTransaction(store, "monitors.save", async (tx) => {
+    const throttle = policyToJson(parameters.throttle);
+    const paused = parameters.paused ?? false;
+    const [existing] =
+      parameters.id === undefined
+        ? []
+        : await tx
+            .select()
+            .from(monitorsTable)
+            .where(
+              and(
+                eq(monitorsTable.tenantId, parameters.tenantId),
+                eq(monitorsTable.id, parameters.id),
+                isNull(monitorsTable.deletedAt),
+              ),
+            )
+            .for("update");
+    let row: MonitorRow;
+    if (existing === undefined) {
+      const [inserted] = await tx
+        .insert(monitorsTable)
+        .values({
+          ...(parameters.id === undefined ? {} : { id: parameters.id }),
+          tenantId: parameters.tenantId,
+          name: parameters.name,
+          config: parameters.config,
+          throttle,
+          paused,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      row = inserted!;
+    } else {
+      const unchanged =
+        existing.name === parameters.name &&
+        existing.paused === paused &&
+        JSON.stringify(existing.config) === JSON.stringify(parameters.config) &&
+        JSON.stringify(existing.throttle ?? null) === JSON.stringify(throttle);
+      if (unchanged) return fromRow(existing);
+      const [updated] = await tx
+        .update(monitorsTable)
+        .set({
+          name: parameters.name,
+          config: parameters.config,
+          throttle,
+          paused,
+          version: existing.version + 1,
+          updatedAt: now,
+        })
+        .where(eq(monitorsTable.id, existing.id))
+        .returning();
+      row = updated!;
+    }
+    await tx.insert(monitorVersions).values({
+      tenantId: row.tenantId,
+      monitorId: row.id,
+      version: row.version,
+      name: row.name,
+      config: row.config,
+      throttle: row.throttle,
+      paused: row.paused,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return fromRow(row);
+  });
+}
+
+async function get(store: Store, tenantId: string, id: string): Promise<StoredMonitor | null> {
+  return run(store, "monitors.get", async (db) => {
+    const [row] = await db
+      .select()
+      .from(monitorsTable)
+      .where(and(eq(monitorsTable.tenantId, tenantId), eq(monitorsTable.id, id), isNull(monitorsTable.deletedAt)));
+    return row === undefined ? null : fromRow(row);
+  });
+}
+
+async function getByName(store: Store, tenantId: string, name: string): Promise<StoredMonitor | null> {
+  return run(store, "monitors.getByName", async (db) => {
+    const [row] = await db
+      .select()
+      .from(monitorsTable)
+      .where(and(eq(monitorsTable.tenantId, tenantId), eq(monitorsTable.name, name), isNull(monitorsTable.deletedAt)));
+    return row === undefined ? null : fromRow(row);
+  });
+}
+
+/** A tenant's live monitors, by name. */
+async function list(store: Store, tenantId: string): Promise<StoredMonitor[]> {
+  return run(store, "monitors.list", async (db) => {
+    const rows = await db
+      .select()
+      .from(monitorsTable)
+      .where(and(eq(monitorsTable.tenantId, tenantId), isNull(monitorsTable.deletedAt)))
+      .orderBy(asc(monitorsTable.name));
+    return rows.map(fromRow);
+  });
+}
+
+/** Soft-deletes a monitor; its matches, deliveries and history stay. */
+async function remove(store: Store, tenantId: string, id: string, now: Date = new Date()): Promise<void> {
+  await inTransaction(store, "monitors.remove", async (tx) => {
+    const [row] = await tx
+      .update(monitorsTable)
+      .set({ deletedAt: now, updatedAt: now })
+      .where(and(eq(monitorsTable.tenantId, tenantId), eq(monitorsTable.id, id), isNull(monitorsTable.deletedAt)))
+      .returning({ id: monitorsTable.id });
+    if (row === undefined) throw new StoreError(StoreCode.NotFound, `monitors.remove: no live monitor ${id}.`);
+  });
+}
+
+/** Config history of a monitor, oldest first. */
+async function history(store: Store, tenantId: string, id: string): Promise<StoredMonitorVersion[]> {
+  return run(store, "monitors.history", async (db) => {
+    const rows = await db
+      .select()
+      .from(monitorVersions)
+      .where(and(eq(monitorVersions.tenantId, tenantId), eq(monitorVersions.monitorId, id)))
+      .orderBy(asc(monitorVersions.version));
+    return rows.map((row) => ({ ...row, throttle: policyFromJson(row.throttle) ?? null }));
+  });
+}
+
+/** Monitors (minimal for now: the API of issue 5 builds on these). */
+export const monitors = { save, get, getByName, list, remove, history };

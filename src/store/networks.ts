@@ -1,0 +1,118 @@
+import { and, asc, eq, isNull, or, type SQL } from "drizzle-orm";
+import { inTransaction, run, type Store, type StoreExecutor } from "./db.js";
+import { StoreCode, StoreError } from "./errors.js";
+import { networks as networksTable } from "./schema.js";
+
+export type StoredNetwork = typeof networksTable.$inferSelect;
+
+export interface SaveNetworkParameters {
+  /** `null` = platform-wide; otherwise private to this tenant. */
+  tenantId: string | null;
+  slug: string;
+  /** OZ `network_type`: `"EVM"`, `"Stellar"`, … */
+  networkType: string;
+  /** The OZ network JSON. */
+  config: unknown;
+  /** Only used when the network is created; defaults to a random UUID. */
+  id?: string;
+}
+
+function scope(tenantId: string | null): SQL {
+  return tenantId === null ? isNull(networksTable.tenantId) : eq(networksTable.tenantId, tenantId);
+}
+
+async function findLive(executor: StoreExecutor, tenantId: string | null, slug: string, lock: boolean) {
+  const query = executor
+    .select()
+    .from(networksTable)
+    .where(and(scope(tenantId), eq(networksTable.slug, slug), isNull(networksTable.deletedAt)));
+  const [row] = lock ? await query.for("update") : await query;
+  return row;
+}
+
+/**
+ * Creates the network, or updates it when one with this slug exists in the same scope (the version goes up only
+ * when the config or type changed). Slugs are unique per scope: platform-wide, and per tenant.
+ */
+async function save(store: Store, parameters: SaveNetworkParameters, now: Date = new Date()): Promise<StoredNetwork> {
+  return inTransaction(store, "networks.save", async (tx) => {
+    const existing = await findLive(tx, parameters.tenantId, parameters.slug, true);
+    if (existing === undefined) {
+      const [row] = await tx
+        .insert(networksTable)
+        .values({
+          ...(parameters.id === undefined ? {} : { id: parameters.id }),
+          tenantId: parameters.tenantId,
+          slug: parameters.slug,
+          networkType: parameters.networkType,
+          config: parameters.config,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      return row!;
+    }
+    const changed =
+      existing.networkType !== parameters.networkType ||
+      JSON.stringify(existing.config) !== JSON.stringify(parameters.config);
+    if (!changed) return existing;
+    const [row] = await tx
+      .update(networksTable)
+      .set({
+        networkType: parameters.networkType,
+        config: parameters.config,
+        version: existing.version + 1,
+        updatedAt: now,
+      })
+      .where(eq(networksTable.id, existing.id))
+      .returning();
+    return row!;
+  });
+}
+
+async function get(store: Store, id: string): Promise<StoredNetwork | null> {
+  return run(store, "networks.get", async (db) => {
+    const [row] = await db.select().from(networksTable).where(eq(networksTable.id, id));
+    return row ?? null;
+  });
+}
+
+/** The live network with this slug in the given scope (`null` = platform-wide). */
+async function getBySlug(store: Store, tenantId: string | null, slug: string): Promise<StoredNetwork | null> {
+  return run(store, "networks.getBySlug", async (db) => (await findLive(db, tenantId, slug, false)) ?? null);
+}
+
+/**
+ * The live networks a tenant can see: platform-wide ones plus its private ones (`tenantId` omitted or `null`:
+ * platform-wide only), by slug.
+ */
+async function list(store: Store, tenantId: string | null = null): Promise<StoredNetwork[]> {
+  return run(store, "networks.list", (db) =>
+    db
+      .select()
+      .from(networksTable)
+      .where(
+        and(
+          isNull(networksTable.deletedAt),
+          tenantId === null
+            ? isNull(networksTable.tenantId)
+            : or(isNull(networksTable.tenantId), eq(networksTable.tenantId, tenantId)),
+        ),
+      )
+      .orderBy(asc(networksTable.slug), asc(networksTable.tenantId)),
+  );
+}
+
+async function remove(store: Store, id: string, now: Date = new Date()): Promise<void> {
+  await inTransaction(store, "networks.remove", async (tx) => {
+    const [row] = await tx
+      .update(networksTable)
+      .set({ deletedAt: now, updatedAt: now })
+      .where(and(eq(networksTable.id, id), isNull(networksTable.deletedAt)))
+      .returning({ id: networksTable.id });
+    if (row === undefined) throw new StoreError(StoreCode.NotFound, `networks.remove: no live network ${id}.`);
+  });
+}
+
+/** Networks: platform-wide (`tenantId: null`) and tenant-private, keyed by slug within their scope. */
+export const networks = { save, get, getBySlug, list, remove };

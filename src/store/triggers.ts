@@ -1,0 +1,136 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { inTransaction, run, type Store } from "./db.js";
+import { StoreCode, StoreError } from "./errors.js";
+import { triggers as triggersTable, triggerVersions } from "./schema.js";
+
+export type StoredTrigger = typeof triggersTable.$inferSelect;
+export type StoredTriggerVersion = typeof triggerVersions.$inferSelect;
+
+export interface SaveTriggerParameters {
+  tenantId: string;
+  /** The key monitors reference (`"slack_ops"`); unique among a tenant's live triggers. */
+  key: string;
+  /** OZ `trigger_type`: `"slack"`, `"webhook"`, `"email"`, … */
+  triggerType: string;
+  /** The OZ trigger JSON. */
+  config: unknown;
+  /** Only used when the trigger is created; defaults to a random UUID. */
+  id?: string;
+}
+
+/**
+ * Creates the tenant's trigger with this key, or updates it (version + 1 and a `trigger_versions` row when the type
+ * or config changed).
+ */
+async function save(store: Store, parameters: SaveTriggerParameters, now: Date = new Date()): Promise<StoredTrigger> {
+  return inTransaction(store, "triggers.save", async (tx) => {
+    const [existing] = await tx
+      .select()
+      .from(triggersTable)
+      .where(
+        and(
+          eq(triggersTable.tenantId, parameters.tenantId),
+          eq(triggersTable.key, parameters.key),
+          isNull(triggersTable.deletedAt),
+        ),
+      )
+      .for("update");
+    let row: StoredTrigger;
+    if (existing === undefined) {
+      const [inserted] = await tx
+        .insert(triggersTable)
+        .values({
+          ...(parameters.id === undefined ? {} : { id: parameters.id }),
+          tenantId: parameters.tenantId,
+          key: parameters.key,
+          triggerType: parameters.triggerType,
+          config: parameters.config,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      row = inserted!;
+    } else {
+      const unchanged =
+        existing.triggerType === parameters.triggerType &&
+        JSON.stringify(existing.config) === JSON.stringify(parameters.config);
+      if (unchanged) return existing;
+      const [updated] = await tx
+        .update(triggersTable)
+        .set({
+          triggerType: parameters.triggerType,
+          config: parameters.config,
+          version: existing.version + 1,
+          updatedAt: now,
+        })
+        .where(eq(triggersTable.id, existing.id))
+        .returning();
+      row = updated!;
+    }
+    await tx.insert(triggerVersions).values({
+      tenantId: row.tenantId,
+      triggerId: row.id,
+      version: row.version,
+      key: row.key,
+      triggerType: row.triggerType,
+      config: row.config,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return row;
+  });
+}
+
+async function get(store: Store, tenantId: string, id: string): Promise<StoredTrigger | null> {
+  return run(store, "triggers.get", async (db) => {
+    const [row] = await db
+      .select()
+      .from(triggersTable)
+      .where(and(eq(triggersTable.tenantId, tenantId), eq(triggersTable.id, id), isNull(triggersTable.deletedAt)));
+    return row ?? null;
+  });
+}
+
+async function getByKey(store: Store, tenantId: string, key: string): Promise<StoredTrigger | null> {
+  return run(store, "triggers.getByKey", async (db) => {
+    const [row] = await db
+      .select()
+      .from(triggersTable)
+      .where(and(eq(triggersTable.tenantId, tenantId), eq(triggersTable.key, key), isNull(triggersTable.deletedAt)));
+    return row ?? null;
+  });
+}
+
+async function list(store: Store, tenantId: string): Promise<StoredTrigger[]> {
+  return run(store, "triggers.list", (db) =>
+    db
+      .select()
+      .from(triggersTable)
+      .where(and(eq(triggersTable.tenantId, tenantId), isNull(triggersTable.deletedAt)))
+      .orderBy(asc(triggersTable.key)),
+  );
+}
+
+async function remove(store: Store, tenantId: string, id: string, now: Date = new Date()): Promise<void> {
+  await inTransaction(store, "triggers.remove", async (tx) => {
+    const [row] = await tx
+      .update(triggersTable)
+      .set({ deletedAt: now, updatedAt: now })
+      .where(and(eq(triggersTable.tenantId, tenantId), eq(triggersTable.id, id), isNull(triggersTable.deletedAt)))
+      .returning({ id: triggersTable.id });
+    if (row === undefined) throw new StoreError(StoreCode.NotFound, `triggers.remove: no live trigger ${id}.`);
+  });
+}
+
+async function history(store: Store, tenantId: string, id: string): Promise<StoredTriggerVersion[]> {
+  return run(store, "triggers.history", (db) =>
+    db
+      .select()
+      .from(triggerVersions)
+      .where(and(eq(triggerVersions.tenantId, tenantId), eq(triggerVersions.triggerId, id)))
+      .orderBy(asc(triggerVersions.version)),
+  );
+}
+
+/** Triggers (minimal for now), keyed per tenant by the key monitors reference. */
+export const triggers = { save, get, getByKey, list, remove, history };
