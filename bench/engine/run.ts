@@ -6,6 +6,7 @@
  * document to stdout; progress goes to stderr.
  */
 import { pathToFileURL } from "node:url";
+import { evmEvaluationCounters, evmIndexCounters, resetEvmEvaluationCounters } from "../../src/engine/evm/evaluate.js";
 import type { EvmBlock } from "../../src/engine/evm-block.js";
 import { compileMonitors, evaluateBlock } from "../../src/engine/index.js";
 import { generateBlock } from "./generate-block.js";
@@ -69,6 +70,16 @@ export interface BenchResult {
   evalDiagnosticsMedian: number;
   /** The naive baseline produced exactly the engine's match ids for the monitors it ran, on every block. */
   naiveAgrees: boolean;
+  /** Work of the measured evaluation per block (medians over blocks), from the engine's internal counters. */
+  work: {
+    /** (transaction, monitor) pairs evaluated in full. */
+    candidatePairs: number;
+    expressionEvaluations: number;
+    /** Full ABI decodes of calls and logs. */
+    decodes: number;
+    /** Predicate-index group probes. */
+    groupProbes: number;
+  };
 }
 
 export interface BenchReport {
@@ -175,11 +186,22 @@ function benchCount(count: number, blocks: PreparedBlock[], options: BenchOption
   const speedups: number[] = [];
   const matches: number[] = [];
   const evalDiagnostics: number[] = [];
+  const work = {
+    candidatePairs: [] as number[],
+    expressionEvaluations: [] as number[],
+    decodes: [] as number[],
+    groupProbes: [] as number[],
+  };
   let naiveAgrees = true;
 
   measured.forEach((block, index) => {
     const [, parse] = timed(() => JSON.parse(block.text) as unknown);
+    resetEvmEvaluationCounters();
     const [result, evaluation] = timed(() => evaluateBlock(compiled, options.network, block.evm));
+    work.candidatePairs.push(evmEvaluationCounters.candidatePairs);
+    work.expressionEvaluations.push(evmEvaluationCounters.expressionEvaluations);
+    work.decodes.push(evmEvaluationCounters.decodes);
+    work.groupProbes.push(evmIndexCounters.groupProbes);
 
     const naiveMatchIds: string[] = [];
     const [, naive] = timed(() => {
@@ -225,11 +247,18 @@ function benchCount(count: number, blocks: PreparedBlock[], options: BenchOption
     matchesP90: round(quantile(matches, 0.9), 1),
     evalDiagnosticsMedian: round(quantile(evalDiagnostics, 0.5), 1),
     naiveAgrees,
+    work: {
+      candidatePairs: round(quantile(work.candidatePairs, 0.5), 1),
+      expressionEvaluations: round(quantile(work.expressionEvaluations, 0.5), 1),
+      decodes: round(quantile(work.decodes, 0.5), 1),
+      groupProbes: round(quantile(work.groupProbes, 0.5), 1),
+    },
   };
   log(
     `${count} monitors: eval ${summary.evalMsMedian} ms (p90 ${summary.evalMsP90}), parse ${summary.parseMsMedian} ms, ` +
       `ratio ${summary.ratioMedian}, naive ${summary.naiveMsMedian} ms${summary.naiveExtrapolated ? ` (extrapolated from ${naiveSet.length})` : ""}, ` +
-      `speed-up ${summary.speedupMedian}x, matches ${summary.matchesMedian}`,
+      `speed-up ${summary.speedupMedian}x, matches ${summary.matchesMedian}, candidates ${summary.work.candidatePairs}, ` +
+      `expression evaluations ${summary.work.expressionEvaluations}, decodes ${summary.work.decodes}`,
   );
   return summary;
 }

@@ -9,6 +9,8 @@ import type {
 } from "./compiled.js";
 import { type AbiInterner, createAbiInterner, signatureKey } from "./evm/abi.js";
 import { compileEvmMonitor, createEvmNetworkIndex, type EvmMonitor } from "./evm/compile.js";
+import { compileStellarMonitor, createStellarNetworkIndex, type StellarMonitor } from "./stellar/compile.js";
+import { createStellarSpecInterner } from "./stellar/spec.js";
 import type { CompileMonitorsOptions, EngineDiagnostic, MatchMonitor, Monitor, MonitorDefinition } from "./types.js";
 
 export type CompileMonitorsResult = { compiled: CompiledMonitors; diagnostics: EngineDiagnostic[] };
@@ -34,6 +36,8 @@ export function compileMonitors(
   const seenIds = new Set<string>();
   const monitors: CompiledMonitor[] = [];
   const evmByNetwork = new Map<string, EvmMonitor[]>();
+  const stellarByNetwork = new Map<string, StellarMonitor[]>();
+  const stellarSpecs = createStellarSpecInterner();
 
   for (const definition of definitions) {
     if (definition.monitor.paused) continue;
@@ -54,8 +58,16 @@ export function compileMonitors(
     monitors.push(monitor);
 
     let evm: EvmMonitor | undefined;
+    let stellar: StellarMonitor | undefined;
     for (const network of new Set(definition.monitor.networks)) {
       const chain = options.networkChains?.[network] ?? "EVM";
+      if (chain === "Stellar") {
+        stellar ??= compileStellarMonitor(monitor, stellarSpecs, diagnostics);
+        const list = stellarByNetwork.get(network);
+        if (list) list.push(stellar);
+        else stellarByNetwork.set(network, [stellar]);
+        continue;
+      }
       if (chain !== "EVM") {
         diagnostics.push({
           code: "ENGINE_CHAIN_UNSUPPORTED",
@@ -80,7 +92,15 @@ export function compileMonitors(
 
   const networks = new Map<string, CompiledNetwork>();
   for (const [slug, list] of evmByNetwork) networks.set(slug, createEvmNetworkIndex(slug, list));
-  return { compiled: { monitors, networks }, diagnostics };
+  for (const [slug, list] of stellarByNetwork) {
+    networks.set(slug, createStellarNetworkIndex(slug, list, options.stellarContractSpecs?.[slug], stellarSpecs));
+  }
+  const networkChains = Object.freeze({ ...options.networkChains });
+  const missingStellarSpecs = (slug: string): readonly string[] => {
+    const network = networks.get(slug);
+    return network?.chain === "Stellar" ? network.missingSpecs : [];
+  };
+  return { compiled: { monitors, networks, networkChains, missingStellarSpecs }, diagnostics };
 }
 
 function compileMonitor(
@@ -169,17 +189,33 @@ function toMatchMonitor(monitor: Monitor): MatchMonitor {
   for (const [key, value] of Object.entries(monitor)) {
     out[key] =
       key === "addresses"
-        ? monitor.addresses.map((entry) => {
-            const address: Record<string, unknown> = {};
-            for (const [field, fieldValue] of Object.entries(entry)) {
-              address[field] = field === "contract_spec" ? null : structuredClone(fieldValue);
-            }
-            address.contract_spec = null;
-            return address;
-          })
-        : structuredClone(value);
+        ? Object.freeze(
+            monitor.addresses.map((entry) => {
+              const address: Record<string, unknown> = {};
+              for (const [field, fieldValue] of Object.entries(entry)) {
+                address[field] = field === "contract_spec" ? null : frozenCopy(fieldValue);
+              }
+              address.contract_spec = null;
+              return Object.freeze(address);
+            }),
+          )
+        : frozenCopy(value);
   }
-  return deepFreeze(out) as MatchMonitor;
+  return Object.freeze(out) as MatchMonitor;
+}
+
+/**
+ * A deep-frozen copy of configuration data. Plain objects and arrays (all a parsed monitor holds) are copied
+ * directly, much faster than `structuredClone`; anything else goes through `structuredClone`.
+ */
+function frozenCopy(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy));
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return deepFreeze(structuredClone(value));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = frozenCopy((value as Record<string, unknown>)[key]);
+  return Object.freeze(out);
 }
 
 function deepFreeze<T>(value: T): T {

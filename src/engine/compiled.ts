@@ -6,7 +6,9 @@
 import type { ErrorPath } from "../errors/index.js";
 import type { Expression } from "../expr/index.js";
 import type { EvmNetworkIndex } from "./evm/compile.js";
+import type { StellarNetworkIndex } from "./stellar/compile.js";
 import type {
+  ChainFamily,
   MatchMonitor,
   MonitorDefinition,
   SignatureConditionRecord,
@@ -62,8 +64,8 @@ export interface CompiledMonitor {
   readonly includesReceipt: boolean;
 }
 
-/** A network's compiled monitors, by chain family. Stellar will add its own index type here. */
-export type CompiledNetwork = EvmNetworkIndex;
+/** A network's compiled monitors, by chain family (`chain`). */
+export type CompiledNetwork = EvmNetworkIndex | StellarNetworkIndex;
 
 /**
  * Monitors compiled for evaluation: immutable, safe to share between evaluations. Build with `compileMonitors`;
@@ -73,4 +75,12 @@ export interface CompiledMonitors {
   /** Active monitors in compile order. */
   readonly monitors: readonly CompiledMonitor[];
   readonly networks: ReadonlyMap<string, CompiledNetwork>;
+  /** The chain family of each network slug given to `compileMonitors` (unlisted slugs are EVM). */
+  readonly networkChains: Readonly<Record<string, ChainFamily>>;
+  /**
+   * Stellar contracts of a network that monitors with function or event conditions watch but that have no spec: no
+   * inline `contract_spec` and none supplied in `stellarContractSpecs`. Fetch them once (`fetchContractSpec`) and
+   * compile again with them; `[]` for other networks.
+   */
+  missingStellarSpecs(networkSlug: string): readonly string[];
 }

@@ -14,6 +14,8 @@ export interface BlockContext {
 
 export class DiagnosticSink {
   private readonly byKey = new Map<string, EngineDiagnostic>();
+  /** Monitor ordinal of each diagnostic, in first-occurrence order. */
+  private readonly ordinals: number[] = [];
 
   constructor(private readonly block: BlockContext) {}
 
@@ -28,6 +30,7 @@ export class DiagnosticSink {
       existing.occurrences = (existing.occurrences ?? 1) + 1;
       return;
     }
+    this.ordinals.push(monitor.ordinal);
     this.byKey.set(key, {
       ...diagnostic,
       monitorId: monitor.id,
@@ -39,7 +42,14 @@ export class DiagnosticSink {
     });
   }
 
+  /**
+   * Ordered like matches: by monitor (compile order), then by first occurrence. Each monitor's diagnostics are thus
+   * those it reports when evaluated alone, whatever else the block's evaluation looked at.
+   */
   list(): EngineDiagnostic[] {
-    return [...this.byKey.values()];
+    const diagnostics = [...this.byKey.values()];
+    const order = diagnostics.map((_, i) => i);
+    order.sort((a, b) => (this.ordinals[a] as number) - (this.ordinals[b] as number) || a - b);
+    return order.map((i) => diagnostics[i] as EngineDiagnostic);
   }
 }

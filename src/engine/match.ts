@@ -3,7 +3,9 @@
  */
 import { sha256, stringToBytes } from "viem";
 import type { Hex } from "./evm-block.js";
-import type { MonitorMatch, MonitorMatchJson } from "./types.js";
+import { Sha256WithPrefix } from "./sha256.js";
+import type { StellarMatchPayload } from "./stellar/types.js";
+import type { EvmMatchPayload, EvmMonitorMatch, MonitorMatch, MonitorMatchJson, StellarMonitorMatch } from "./types.js";
 
 export interface MatchIdParameters {
   networkSlug: string;
@@ -38,6 +40,20 @@ export function matchIdPrefix({
   return sha256(stringToBytes(canonical)).slice(0, 58);
 }
 
+/**
+ * @internal `matchIdPrefix` for many monitors of one block: the canonical JSON's shared head
+ * (`["argus.match.v1",network,blockHash,`) is hashed once, so each monitor only hashes its id and version.
+ */
+export function blockMatchIdPrefixes(
+  networkSlug: string,
+  blockHash: string,
+): (monitorId: string, monitorVersion: number) => string {
+  const head = JSON.stringify(["argus.match.v1", networkSlug, blockHash.toLowerCase()]);
+  const hasher = new Sha256WithPrefix(`${head.slice(0, -1)},`);
+  // `[a,b,c,d,e]` is `[a,b,c,` + the tail of `[d,e]`: the same canonical text `matchIdPrefix` hashes.
+  return (monitorId, monitorVersion) => `0x${hasher.hex(JSON.stringify([monitorId, monitorVersion]).slice(1), 7)}`;
+}
+
 /** @internal */
 export function matchIdFromPrefix(prefix: string, transactionIndex: number): Hex {
   if (!Number.isSafeInteger(transactionIndex) || transactionIndex < 0 || transactionIndex > 0xffffffff) {
@@ -46,7 +62,13 @@ export function matchIdFromPrefix(prefix: string, transactionIndex: number): Hex
   return `${prefix}${transactionIndex.toString(16).padStart(8, "0")}` as Hex;
 }
 
-/** The externally tagged JSON users' scripts and raw webhooks receive: `{"EVM": {monitor, transaction, …}}`. */
+/**
+ * The externally tagged JSON users' scripts and raw webhooks receive: `{"EVM": {monitor, transaction, …}}` or
+ * `{"Stellar": {monitor, transaction, ledger, …}}`.
+ */
+export function toMatchJson(match: EvmMonitorMatch): { EVM: EvmMatchPayload };
+export function toMatchJson(match: StellarMonitorMatch): { Stellar: StellarMatchPayload };
+export function toMatchJson(match: MonitorMatch): MonitorMatchJson;
 export function toMatchJson(match: MonitorMatch): MonitorMatchJson {
-  return { EVM: match.payload };
+  return match.chain === "Stellar" ? { Stellar: match.payload } : { EVM: match.payload };
 }

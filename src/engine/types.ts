@@ -5,6 +5,8 @@
 import type { Monitor } from "../config/index.js";
 import type { ErrorPath } from "../errors/index.js";
 import type { Hex, RpcLog, RpcReceipt, RpcTransaction } from "./evm-block.js";
+import type { StellarMatchPayload } from "./stellar/types.js";
+import type { StellarContractSpecEntry } from "./stellar-ledger.js";
 
 export type { Monitor };
 
@@ -18,7 +20,7 @@ export interface MonitorDefinition {
   monitor: Monitor;
 }
 
-/** Chain families the engine knows by name. Only `EVM` has an evaluator today. */
+/** Chain families the engine knows by name. `EVM` and `Stellar` have evaluators. */
 export type ChainFamily = "EVM" | "Stellar" | "Solana" | "Midnight";
 
 export interface CompileMonitorsOptions {
@@ -28,6 +30,14 @@ export interface CompileMonitorsOptions {
    * @default {}
    */
   networkChains?: Readonly<Record<string, ChainFamily>>;
+  /**
+   * Stellar contract specs fetched from the chain (`chains/stellar` `fetchContractSpec`), per network slug: contract
+   * id → SEP-48 spec entries. Used for monitored addresses without an inline `contract_spec`; contract ids compare
+   * like monitored addresses (trimmed, spaces removed, case-insensitive). An empty list records "fetched, no spec"
+   * (the address is then no longer reported by `CompiledMonitors.missingStellarSpecs`).
+   * @default {}
+   */
+  stellarContractSpecs?: Readonly<Record<string, ReadonlyMap<string, readonly StellarContractSpecEntry[]>>>;
 }
 
 export type TransactionStatus = "Success" | "Failure";
@@ -87,10 +97,10 @@ export interface EvmMatchPayload {
 }
 
 /**
- * One monitor matching one transaction. Objects inside `payload` (transaction, receipt, logs, decoded args, monitor)
- * may be shared with other matches of the same block: treat them as read-only.
+ * One monitor matching one EVM transaction. Objects inside `payload` (transaction, receipt, logs, decoded args,
+ * monitor) may be shared with other matches of the same block: treat them as read-only.
  */
-export interface MonitorMatch {
+export interface EvmMonitorMatch {
   /** Deterministic: a pure function of network, block hash, transaction index, monitor id and version. */
   id: Hex;
   chain: "EVM";
@@ -105,16 +115,41 @@ export interface MonitorMatch {
   payload: EvmMatchPayload;
 }
 
-/** The externally tagged form users' scripts and raw webhooks receive (`{"EVM": {...}}`). */
-export interface MonitorMatchJson {
-  EVM: EvmMatchPayload;
+/**
+ * One monitor matching one Stellar transaction (same envelope as EVM; ledger = block). Objects inside `payload` may
+ * be shared with other matches of the same ledger: treat them as read-only.
+ */
+export interface StellarMonitorMatch {
+  /** Deterministic: a pure function of network, ledger hash, transaction position, monitor id and version. */
+  id: Hex;
+  chain: "Stellar";
+  monitorId: string;
+  tenantId: string;
+  monitorVersion: number;
+  networkSlug: string;
+  /** The ledger sequence. */
+  blockNumber: bigint;
+  /** The ledger hash (64 hex characters, no `0x`). */
+  blockHash: string;
+  /** Position of the transaction in the ledger's transaction list (application order). */
+  transactionIndex: number;
+  /** The RPC's `txHash`, verbatim. */
+  transactionHash: string;
+  payload: StellarMatchPayload;
 }
+
+/** One monitor matching one transaction, by chain family (`chain`). */
+export type MonitorMatch = EvmMonitorMatch | StellarMonitorMatch;
+
+/** The externally tagged form users' scripts and raw webhooks receive (`{"EVM": {...}}`, `{"Stellar": {...}}`). */
+export type MonitorMatchJson = { EVM: EvmMatchPayload } | { Stellar: StellarMatchPayload };
 
 export type EngineDiagnosticCode =
   | "ENGINE_EXPRESSION_INVALID"
   | "ENGINE_EXPRESSION_FAILED"
   | "ENGINE_CALLDATA_UNDECODABLE"
   | "ENGINE_ABI_ITEM_INVALID"
+  | "ENGINE_SPEC_ENTRY_INVALID"
   | "ENGINE_MONITOR_DUPLICATE_ID"
   | "ENGINE_MONITOR_NO_ADDRESSES"
   | "ENGINE_CHAIN_UNSUPPORTED";
@@ -132,8 +167,8 @@ export interface EngineDiagnostic {
   path: ErrorPath;
   networkSlug?: string;
   blockNumber?: bigint;
-  /** The first transaction the problem occurred in. */
-  transactionHash?: Hex;
+  /** The first transaction the problem occurred in (`0x…` on EVM, the RPC's `txHash` on Stellar). */
+  transactionHash?: string;
   /** For expression failures: the expression module's error code and kind (`VariableNotFound`, …). */
   cause?: { code: string; kind: string };
   /** Evaluation diagnostics are folded per (monitor, path, cause) within a block; this counts the occurrences. */

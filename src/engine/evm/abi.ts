@@ -75,10 +75,10 @@ export interface AbiInterner {
   /** Same array object (e.g. a config cache handing out one parsed spec) → same result without re-walking it. */
   readonly bySpec: WeakMap<object, CompileAbiResult>;
   /**
-   * Same JSON text → same result. Tenants paste the same popular ABIs over and over; serialising (native) is far
-   * cheaper than walking every item again.
+   * Same shape → same result. Tenants paste the same popular ABIs over and over; the shape key (`abiShapeKey`) reads
+   * only what compiling reads, far cheaper than compiling every item again.
    */
-  readonly byText: Map<string, CompileAbiResult>;
+  readonly byShape: Map<string, CompileAbiResult>;
   /** Interned strings (signature keys): equal keys are the same string, so comparing them is a pointer check. */
   readonly strings: Map<string, string>;
 }
@@ -95,7 +95,7 @@ export function createAbiInterner(): AbiInterner {
     events: new Map(),
     hashes: new Map(),
     bySpec: new WeakMap(),
-    byText: new Map(),
+    byShape: new Map(),
     strings: new Map(),
   };
 }
@@ -116,11 +116,11 @@ export function signatureKey(signature: string, interner: AbiInterner): string {
 export function compileAbi(spec: readonly unknown[], interner: AbiInterner): CompileAbiResult {
   const cached = interner.bySpec.get(spec);
   if (cached) return cached;
-  const text = JSON.stringify(spec);
-  const sameText = interner.byText.get(text);
-  if (sameText) {
-    interner.bySpec.set(spec, sameText);
-    return sameText;
+  const shape = abiShapeKey(spec);
+  const sameShape = interner.byShape.get(shape);
+  if (sameShape) {
+    interner.bySpec.set(spec, sameShape);
+    return sameShape;
   }
 
   const issues: AbiIssue[] = [];
@@ -156,8 +156,53 @@ export function compileAbi(spec: readonly unknown[], interner: AbiInterner): Com
   }
   const result = { abi, issues };
   interner.bySpec.set(spec, result);
-  interner.byText.set(text, result);
+  interner.byShape.set(shape, result);
   return result;
+}
+
+/**
+ * A key determining `compileAbi`'s result: for each item, in order, exactly the fields compiling reads (`type`,
+ * `name`, `inputs[]` with their `type`, `name`, `indexed` and tuple `components`), strings length-prefixed so that
+ * the key is unambiguous. Items other than functions and events only hold their place (issues name item indexes).
+ */
+export function abiShapeKey(spec: readonly unknown[]): string {
+  let key = "";
+  for (const raw of spec) {
+    if (!isRecord(raw) || (raw.type !== "function" && raw.type !== "event")) {
+      key += "_";
+      continue;
+    }
+    const event = raw.type === "event";
+    key += `${event ? "E" : "F"}${text(raw.name)}(`;
+    const inputs = raw.inputs ?? [];
+    key += Array.isArray(inputs) ? paramsKey(inputs, event) : "#";
+    key += ")";
+  }
+  return key;
+}
+
+function paramsKey(params: readonly unknown[], event: boolean): string {
+  let key = "";
+  for (const param of params) {
+    if (!isRecord(param)) {
+      key += "#,";
+      continue;
+    }
+    const kind = param.type;
+    key += `${text(kind)}${typeof param.name === "string" ? text(param.name) : "-"}`;
+    if (event && param.indexed === true) key += "!";
+    if (typeof kind === "string" && kind.startsWith("tuple")) {
+      const components = param.components;
+      key += Array.isArray(components) ? `{${paramsKey(components, false)}}` : "#";
+    }
+    key += ",";
+  }
+  return key;
+}
+
+/** A string length-prefixed (unambiguous inside a key); anything else by its type only (compiling rejects it). */
+function text(value: unknown): string {
+  return typeof value === "string" ? `${value.length}:${value}` : `#${typeof value}`;
 }
 
 interface ParsedItem {

@@ -1,17 +1,23 @@
 /**
  * EVM block evaluation (§3 of the compatibility spec, with Argus's §15 decisions).
  *
- * Cost model: for each transaction, the candidate monitors are those the network index lists under the
- * transaction's `from`, its `to`, or the address of one of its logs, which is exactly OZ's address gate (§3.5).
- * No other monitor is looked at. A call or log is decoded at most once per ABI item however many monitors share
- * it, and an expression is evaluated at most once per (parameter set, expression text).
+ * Cost model: for each transaction, the index is probed with what the transaction contains — its `from` and `to`,
+ * its call's (address, selector), each log's (address, topic 0) — and each probe reports only the monitors whose
+ * triggers hold there (see `compile.ts`). Only those monitors are evaluated, exactly as OZ evaluates a monitor; a
+ * monitor whose triggers do not hold could neither match nor report an expression error. Work thus follows the
+ * transactions, logs and (near-)matches of a block, not the number of monitors. Probes read only the parameters
+ * they compare; a call or log is decoded at most once per ABI item however many monitors share it, and an
+ * expression is evaluated at most once per (parameter set, expression).
+ *
+ * Diagnostics are ordered like matches (by monitor, then by first occurrence), so the diagnostics of a monitor are
+ * exactly those it reports when evaluated alone.
  */
 import { type Expression, evaluateExpression, evmDialect } from "../../expr/index.js";
 import type { CompiledCondition, CompiledMonitor, CompiledSignatureCondition } from "../compiled.js";
 import { decideMatch } from "../decision.js";
 import { DiagnosticSink } from "../diagnostics.js";
 import type { EvmBlock, EvmBlockTransaction, Hex } from "../evm-block.js";
-import { matchIdFromPrefix, matchIdPrefix } from "../match.js";
+import { blockMatchIdPrefixes, matchIdFromPrefix } from "../match.js";
 import type {
   EngineDiagnostic,
   EvmMatchArg,
@@ -24,16 +30,30 @@ import type {
 } from "../types.js";
 import type { AbiEvent, AbiFunction } from "./abi.js";
 import { evmAddressKey } from "./address.js";
-import type { EvmIndexEntry, EvmMonitor, EvmNetworkIndex, EvmWatch } from "./compile.js";
-import { decodeEventArgs, decodeFunctionArgs } from "./decode.js";
-import { type EvmParam, transactionParams, transactionStatus } from "./transaction.js";
+import type { EvmAddressIndex, EvmMonitor, EvmNetworkIndex } from "./compile.js";
+import { dataBody, decodeCallInput, decodeRpcLog, LogValueReader } from "./decode.js";
+import {
+  type EvmParam,
+  lazyTransactionParams,
+  transactionParamValue,
+  transactionQuantitiesInRange,
+  transactionStatus,
+} from "./transaction.js";
+import {
+  ConjunctionTally,
+  collectSatisfied,
+  hexPrefix16,
+  prefixSetHas,
+  type TriggerIndex,
+  type TriggerValues,
+} from "./trigger-index.js";
 
 /**
  * @internal Work done by `evaluateEvmBlock` since the last reset. Tests use it to prove that work follows the
  * monitors an index selects, not the number of monitors compiled.
  */
 export const evmEvaluationCounters = {
-  /** (transaction, monitor) pairs that passed the address gate. */
+  /** (transaction, monitor) pairs evaluated: monitors the index selected for a transaction. */
   candidatePairs: 0,
   /** Calls of `evaluateExpression`. */
   expressionEvaluations: 0,
@@ -41,25 +61,84 @@ export const evmEvaluationCounters = {
   decodes: 0,
 };
 
+/** @internal Work done by the predicate index since the last reset. */
+export const evmIndexCounters = {
+  /** Predicate groups probed with a decoded value (one per group and call, log or transaction whose values are read). */
+  groupProbes: 0,
+  /** Monitor slots reported by probes and by unconditional triggers, before de-duplication per transaction. */
+  firedSlots: 0,
+  /** Transactions left to the plain address gate because one of their quantities is not a valid uint256. */
+  addressGateFallbacks: 0,
+};
+
 /** @internal */
 export function resetEvmEvaluationCounters(): void {
   evmEvaluationCounters.candidatePairs = 0;
   evmEvaluationCounters.expressionEvaluations = 0;
   evmEvaluationCounters.decodes = 0;
+  evmIndexCounters.groupProbes = 0;
+  evmIndexCounters.firedSlots = 0;
+  evmIndexCounters.addressGateFallbacks = 0;
 }
 
 type ExpressionOutcome = ReturnType<typeof evaluateExpression>;
 
 /** A parameter list plus the results of expressions already evaluated against it in this block. */
-interface ParamScope {
+interface ParamScope extends TriggerValues {
   readonly params: readonly EvmParam[] | readonly EvmMatchArg[];
-  readonly results: Map<Expression, ExpressionOutcome>;
+  results?: Map<Expression, ExpressionOutcome>;
 }
 
-interface Decoded extends ParamScope {
-  readonly entry: EvmMatchArgsEntry;
-  /** `[entry]`, frozen: `matched_on_args.functions` of every match on this call. */
-  readonly entryList: readonly EvmMatchArgsEntry[];
+/** A decoded call or log. */
+class Decoded implements ParamScope {
+  results?: Map<Expression, ExpressionOutcome>;
+  integers?: Array<bigint | null | undefined>;
+
+  constructor(
+    readonly params: readonly EvmMatchArg[],
+    readonly entry: EvmMatchArgsEntry,
+    /** `[entry]`, frozen: `matched_on_args.functions` of every match on this call. */
+    readonly entryList: readonly EvmMatchArgsEntry[],
+  ) {}
+
+  value(param: number): string | undefined {
+    return this.params[param]?.value;
+  }
+}
+
+/** A transaction's parameters (§3.2), each computed when first read. */
+class TransactionScope implements ParamScope {
+  results?: Map<Expression, ExpressionOutcome>;
+  integers?: Array<bigint | null | undefined>;
+  private list?: readonly EvmParam[];
+  /** Values read by probes before any expression needed the parameter list. */
+  private values?: Array<string | undefined>;
+
+  constructor(private readonly transaction: EvmBlockTransaction) {}
+
+  /** For expressions: the §3.2 list, each value computed when the expression reads it. */
+  get params(): readonly EvmParam[] {
+    this.list ??= lazyTransactionParams(this.transaction);
+    return this.list;
+  }
+
+  value(param: number): string | undefined {
+    if (this.list) return this.list[param]?.value;
+    this.values ??= [];
+    let value = this.values[param];
+    if (value === undefined) {
+      value = transactionParamValue(this.transaction, param);
+      this.values[param] = value;
+    }
+    return value;
+  }
+}
+
+/** One log's decodings, per ABI event (usually one). */
+interface LogDecoding {
+  readonly ev: AbiEvent;
+  readonly decoded: Decoded | null;
+  readonly next: LogDecoding | undefined;
 }
 
 /** Lazily computed facts about one transaction, shared by all its candidate monitors. */
@@ -67,139 +146,352 @@ interface TransactionState {
   readonly position: number;
   readonly entry: EvmBlockTransaction;
   readonly hash: Hex;
-  readonly status: TransactionStatus;
-  txScope?: ParamScope;
-  /** Call data without `0x`, lowercase. */
-  input?: string;
+  /** From the receipt (§15), computed on first use. */
+  status?: TransactionStatus;
+  /** See `inRangeOf`. */
+  inRange?: boolean;
+  txScope?: TransactionScope;
   /** `undefined` until computed; `null` when the call data is shorter than a selector. */
   selector?: string | null;
-  calls?: Map<AbiFunction, Decoded | null>;
-  logs?: Map<number, Map<AbiEvent, Decoded | null>>;
-  /** Lowercase topic 0 per log (`undefined` for logs without topics), computed on first use. */
+  calls?: Array<{ readonly fn: AbiFunction; readonly decoded: Decoded | null }>;
+  logs?: Array<LogDecoding | undefined>;
+  /** Address keys of the logs' emitters (for monitors evaluated by the plain address gate). */
+  logKeys?: string[];
+  /** Lowercase topic 0 per log (`undefined` for logs without topics). */
   topic0s?: Array<string | undefined>;
 }
 
-/** A monitor that passed the address gate for the current transaction. Pooled: reused across transactions. */
+/** A monitor selected for the current transaction. Pooled: reused across transactions. */
 interface Candidate {
   slot: number;
   monitor: EvmMonitor;
-  /** The monitor's watch of `tx.to`, when it watches it. */
-  toWatch: EvmWatch | null;
-  /** Logs emitted by addresses the monitor watches, in log order, with the watch of each emitter. */
+  /**
+   * Evaluated as OZ's address gate admits it: against the call and every log of its addresses. Otherwise only
+   * against what fired it: `call`, and the logs in `logIndexes`.
+   */
+  gated: boolean;
+  /** The ABI function of the monitor's watch of `tx.to` that fired it, if any. */
+  call: AbiFunction | null;
+  /** Logs that fired it, in log order, with the ABI event (of the monitor's watch of the emitter) that fired. */
   readonly logIndexes: number[];
-  readonly logWatches: EvmWatch[];
+  readonly logEvents: AbiEvent[];
 }
 
-/** Per-block scratch space for gathering candidates without a map per transaction. */
-interface CandidateSet {
-  /** Per monitor slot: the transaction position that last admitted it (-1: none yet). */
-  readonly admittedAt: Int32Array;
-  /** Per monitor slot: its index in `pool` for the current transaction. */
-  readonly poolIndex: Int32Array;
-  readonly pool: Candidate[];
-  size: number;
-}
-
-interface Evaluation {
+interface BlockRun {
+  readonly index: EvmNetworkIndex;
   readonly slug: string;
   readonly block: EvmBlock;
   readonly sink: DiagnosticSink;
   /** Match-id prefix per monitor with a match in this block (one hash per block and monitor). */
   readonly idPrefixes: Map<CompiledMonitor, string>;
+  /** Computes match-id prefixes for this block (created on the first match). */
+  idHasher: ((monitorId: string, monitorVersion: number) => string) | null;
+  readonly scratch: Scratch;
+  /** `scratch` stamps of this block's transactions are `stampBase + position`. */
+  readonly stampBase: number;
+  /** Candidates of the current transaction: `scratch.pool[0 .. size)`. */
+  size: number;
+  /** Matches bucketed by monitor slot: output order is monitor (compile order), then transaction order. */
+  readonly bySlot: Map<number, MonitorMatch[]>;
+  /** See `EvmEvaluationOptions`. */
+  readonly addressGateOnly: boolean;
+}
+
+/** @internal */
+export interface EvmEvaluationOptions {
+  /**
+   * Reference mode for tests: ignore the predicate index and evaluate every monitor whose address gate passes
+   * (OZ's own loop). Results must be identical; only the work differs.
+   */
+  addressGateOnly?: boolean;
 }
 
 export function evaluateEvmBlock(
   index: EvmNetworkIndex,
   block: EvmBlock,
+  options: EvmEvaluationOptions = {},
 ): { matches: MonitorMatch[]; diagnostics: EngineDiagnostic[] } {
-  const evaluation: Evaluation = {
+  const { transactions } = block;
+  const scratch = takeScratch(index, transactions.length);
+  const run: BlockRun = {
+    index,
     slug: index.slug,
     block,
     sink: new DiagnosticSink({ networkSlug: index.slug, blockNumber: block.number }),
     idPrefixes: new Map(),
-  };
-  const monitorCount = index.monitors.length;
-  const candidates: CandidateSet = {
-    admittedAt: new Int32Array(monitorCount).fill(-1),
-    poolIndex: new Int32Array(monitorCount),
-    pool: [],
+    idHasher: null,
+    scratch,
+    stampBase: scratch.nextStamp,
     size: 0,
+    bySlot: new Map(),
+    addressGateOnly: options.addressGateOnly === true,
   };
-  // Matches bucketed by monitor slot: output order is monitor (compile order), then transaction order.
-  const bySlot = new Map<number, MonitorMatch[]>();
 
-  const { byAddress } = index;
-  block.transactions.forEach((entry, position) => {
-    const { transaction, logs } = entry;
-    candidates.size = 0;
-    if (transaction.from) {
-      for (const watching of byAddress.get(evmAddressKey(transaction.from)) ?? NONE)
-        admit(candidates, watching, position);
+  try {
+    for (let position = 0; position < transactions.length; position++) {
+      evaluateTransaction(run, position, transactions[position] as EvmBlockTransaction);
     }
-    if (transaction.to) {
-      for (const watching of byAddress.get(evmAddressKey(transaction.to)) ?? NONE) {
-        admit(candidates, watching, position).toWatch = watching.watch;
-      }
-    }
-    for (let logIndex = 0; logIndex < logs.length; logIndex++) {
-      const emitter = logs[logIndex]?.address;
-      if (emitter === undefined) continue;
-      for (const watching of byAddress.get(evmAddressKey(emitter)) ?? NONE) {
-        const candidate = admit(candidates, watching, position);
-        candidate.logIndexes.push(logIndex);
-        candidate.logWatches.push(watching.watch);
-      }
-    }
-    if (candidates.size === 0) return;
+  } finally {
+    scratch.inUse = false;
+  }
 
-    const state: TransactionState = {
-      position,
-      entry,
-      hash: transaction.hash,
-      status: transactionStatus(entry.receipt),
-    };
-    for (let i = 0; i < candidates.size; i++) {
-      const candidate = candidates.pool[i];
-      if (!candidate) continue;
-      const match = evaluateCandidate(evaluation, candidate, state);
-      if (!match) continue;
-      const bucket = bySlot.get(candidate.slot);
-      if (bucket) bucket.push(match);
-      else bySlot.set(candidate.slot, [match]);
-    }
-  });
-
-  const slots = [...bySlot.keys()].sort((a, b) => a - b);
-  return { matches: slots.flatMap((slot) => bySlot.get(slot) ?? []), diagnostics: evaluation.sink.list() };
+  const slots = [...run.bySlot.keys()].sort((a, b) => a - b);
+  return { matches: slots.flatMap((slot) => run.bySlot.get(slot) ?? []), diagnostics: run.sink.list() };
 }
 
-const NONE: readonly EvmIndexEntry[] = [];
+/**
+ * Per-network working memory of evaluations, reused from block to block (evaluation allocates little, so the
+ * garbage collector rarely interrupts it). Entries are stamped with a number unique to each transaction of each
+ * evaluation, so nothing needs clearing between blocks.
+ */
+interface Scratch {
+  inUse: boolean;
+  /** The first stamp of the next evaluation. */
+  nextStamp: number;
+  /** Per monitor slot: the stamp of the transaction that last admitted it. */
+  readonly admittedAt: Int32Array;
+  /** Per monitor slot: its index in `pool` for that transaction. */
+  readonly poolIndex: Int32Array;
+  readonly pool: Candidate[];
+  /** Per address id: the stamp of the transaction that last visited it. */
+  readonly visitedAt: Int32Array;
+  /** Scratch list of the slots one trigger index reports. */
+  readonly satisfied: number[];
+  readonly tally: ConjunctionTally;
+  readonly logReader: LogValueReader;
+}
 
-/** Adds the monitor of `watching` to this transaction's candidates (once) and returns its candidate record. */
-function admit(candidates: CandidateSet, watching: EvmIndexEntry, position: number): Candidate {
-  const { slot, monitor } = watching;
-  if (candidates.admittedAt[slot] === position) {
-    const existing = candidates.pool[candidates.poolIndex[slot] ?? -1];
-    if (existing) return existing;
+const scratches = new WeakMap<EvmNetworkIndex, Scratch>();
+
+function takeScratch(index: EvmNetworkIndex, transactions: number): Scratch {
+  let scratch = scratches.get(index);
+  if (scratch === undefined || scratch.inUse) {
+    // (`inUse`: a nested evaluation of the same index, which cannot happen today; it gets its own.)
+    const fresh: Scratch = {
+      inUse: false,
+      nextStamp: 0,
+      admittedAt: new Int32Array(index.monitors.length).fill(-1),
+      poolIndex: new Int32Array(index.monitors.length),
+      pool: [],
+      visitedAt: new Int32Array(index.byAddress.size).fill(-1),
+      satisfied: [],
+      tally: new ConjunctionTally(),
+      logReader: new LogValueReader(PLACEHOLDER_EVENT, [], ""),
+    };
+    if (scratch === undefined) scratches.set(index, fresh);
+    scratch = fresh;
   }
-  candidates.admittedAt[slot] = position;
-  const at = candidates.size++;
-  candidates.poolIndex[slot] = at;
-  let candidate = candidates.pool[at];
+  if (scratch.nextStamp + transactions + 1 >= 0x7fffffff) {
+    scratch.admittedAt.fill(-1);
+    scratch.visitedAt.fill(-1);
+    scratch.nextStamp = 0;
+  }
+  scratch.inUse = true;
+  const base = scratch.nextStamp;
+  scratch.nextStamp = base + transactions + 1;
+  return scratch;
+}
+
+const PLACEHOLDER_EVENT: AbiEvent = Object.freeze({ signature: "", signatureKey: "", topic0: "", inputs: [] });
+
+function evaluateTransaction(run: BlockRun, position: number, entry: EvmBlockTransaction): void {
+  const { transaction, logs } = entry;
+  const { index } = run;
+  run.size = 0;
+  // Created when the transaction involves a watched address (most transactions do not).
+  let state: TransactionState | undefined;
+
+  const fromIndex = transaction.from ? addressIndex(index, transaction.from) : undefined;
+  if (fromIndex) {
+    state ??= newState(position, entry);
+    visitAddress(run, state, fromIndex);
+  }
+  const toIndex = transaction.to ? addressIndex(index, transaction.to) : undefined;
+  if (toIndex) {
+    state ??= newState(position, entry);
+    visitAddress(run, state, toIndex);
+    if (toIndex.functions.size > 0 && !run.addressGateOnly) fireCall(run, state, toIndex);
+  }
+  for (let i = 0; i < logs.length; i++) {
+    const emitter = logs[i]?.address;
+    if (emitter === undefined) continue;
+    const emitterIndex = addressIndex(index, emitter);
+    if (!emitterIndex) continue;
+    state ??= newState(position, entry);
+    visitAddress(run, state, emitterIndex);
+    if (emitterIndex.events.size > 0 && !run.addressGateOnly) fireLog(run, state, emitterIndex, i);
+  }
+  if (state === undefined) return;
+
+  for (let i = 0; i < run.size; i++) {
+    const candidate = run.scratch.pool[i] as Candidate;
+    const match = evaluateCandidate(run, candidate, state);
+    if (!match) continue;
+    const bucket = run.bySlot.get(candidate.slot);
+    if (bucket) bucket.push(match);
+    else run.bySlot.set(candidate.slot, [match]);
+  }
+}
+
+function newState(position: number, entry: EvmBlockTransaction): TransactionState {
+  return { position, entry, hash: entry.transaction.hash };
+}
+
+function statusOf(state: TransactionState): TransactionStatus {
+  state.status ??= transactionStatus(state.entry.receipt);
+  return state.status;
+}
+
+/** Whether the transaction's quantities are valid uint256 values (almost always; else see `visitAddress`). */
+function inRangeOf(state: TransactionState): boolean {
+  if (state.inRange === undefined) {
+    state.inRange = transactionQuantitiesInRange(state.entry.transaction);
+    if (!state.inRange) evmIndexCounters.addressGateFallbacks++;
+  }
+  return state.inRange;
+}
+
+/** The index entry of an address as the RPC spells it (lowercase hex is found without normalising). */
+function addressIndex(index: EvmNetworkIndex, address: string): EvmAddressIndex | undefined {
+  if (address.length === 42 && address.charCodeAt(0) === 0x30 && (address.charCodeAt(1) | 0x20) === 0x78) {
+    // The key of such an address starts with these 4 digits (lowercased): no key does → not watched.
+    const prefix = hexPrefix16(address, 2);
+    if (prefix >= 0 && !prefixSetHas(index.keyPrefixes, prefix)) return undefined;
+  }
+  const found = index.byHexAddress.get(address);
+  if (found !== undefined || isLowercaseHexAddress(address)) return found;
+  return index.byAddress.get(evmAddressKey(address));
+}
+
+function isLowercaseHexAddress(address: string): boolean {
+  return address.length === 42 && LOWERCASE_HEX_ADDRESS.test(address);
+}
+
+const LOWERCASE_HEX_ADDRESS = /^0x[0-9a-f]{40}$/;
+
+/** Once per transaction and involved address: the address gate's monitors and the transaction-level triggers. */
+function visitAddress(run: BlockRun, state: TransactionState, address: EvmAddressIndex): void {
+  const stamp = run.stampBase + state.position;
+  const { visitedAt } = run.scratch;
+  if (visitedAt[address.id] === stamp) return;
+  visitedAt[address.id] = stamp;
+  if (run.addressGateOnly || !inRangeOf(state)) {
+    // The transaction's own values cannot be read safely: evaluate every watcher as OZ's address gate does.
+    for (const slot of address.watchers) admit(run, slot, state.position).gated = true;
+    return;
+  }
+  for (const slot of address.gated) admit(run, slot, state.position).gated = true;
+  const triggers = statusOf(state) === "Success" ? address.onSuccess : address.onFailure;
+  if (!triggers) return;
+  const fired = fire(run, triggers, triggers.groups.length > 0 ? txScope(state) : null);
+  for (let k = 0; k < fired.length; k++) admit(run, fired[k] as number, state.position);
+}
+
+/** The call's (address, selector) entry: monitors whose function conditions on it may hold. */
+function fireCall(run: BlockRun, state: TransactionState, to: EvmAddressIndex): void {
+  const selector = selectorOf(state);
+  if (selector === null) return;
+  const items = to.functions.get(selector);
+  if (!items) return;
+  for (const { item: fn, triggers } of items) {
+    let fired: readonly number[];
+    if (triggers.groups.length === 0) {
+      fired = fire(run, triggers, null);
+    } else {
+      const decoded = decodeCall(state, fn);
+      // Undecodable call data: every monitor with conditions on the function reports it (if its transaction
+      // conditions let it get that far).
+      fired = decoded === null ? withGrouped(run, triggers) : fire(run, triggers, decoded);
+    }
+    for (let k = 0; k < fired.length; k++) admit(run, fired[k] as number, state.position).call = fn;
+  }
+}
+
+/** A log's (address, topic 0) entry: monitors whose event conditions on it may hold. */
+function fireLog(run: BlockRun, state: TransactionState, emitter: EvmAddressIndex, logIndex: number): void {
+  const topic = state.entry.logs[logIndex]?.topics[0];
+  if (topic === undefined) return; // OZ panics on logs without topics; Argus skips them.
+  let items = emitter.events.get(topic);
+  if (items === undefined) {
+    const lower = topic.toLowerCase();
+    if (lower !== topic) items = emitter.events.get(lower);
+    if (items === undefined) return;
+  }
+  for (const { item: ev, triggers } of items) {
+    let fired: readonly number[];
+    if (triggers.groups.length === 0) {
+      fired = fire(run, triggers, null);
+    } else {
+      // Probes read the few parameters they compare, without decoding the log (monitors that fire decode it).
+      const log = state.entry.logs[logIndex];
+      fired = log ? fire(run, triggers, run.scratch.logReader.reset(ev, log.topics, log.data)) : triggers.always;
+    }
+    for (let k = 0; k < fired.length; k++) {
+      const candidate = admit(run, fired[k] as number, state.position);
+      const last = candidate.logIndexes.length - 1;
+      if (last < 0 || candidate.logIndexes[last] !== logIndex) {
+        candidate.logIndexes.push(logIndex);
+        candidate.logEvents.push(ev);
+      }
+    }
+  }
+}
+
+/** The slots a trigger index reports for a scope occurrence (`values` null: only the unconditional ones). */
+function fire(run: BlockRun, triggers: TriggerIndex, values: TriggerValues | null): readonly number[] {
+  if (values === null || triggers.groups.length === 0) {
+    evmIndexCounters.firedSlots += triggers.always.length;
+    return triggers.always;
+  }
+  const { satisfied: out, tally } = run.scratch;
+  out.length = 0;
+  for (let k = 0; k < triggers.always.length; k++) out.push(triggers.always[k] as number);
+  tally.begin(triggers.conjunctionSlots.length);
+  for (let g = 0; g < triggers.groups.length; g++) {
+    evmIndexCounters.groupProbes++;
+    collectSatisfied(triggers, triggers.groups[g] as TriggerIndex["groups"][number], values, tally, out);
+  }
+  evmIndexCounters.firedSlots += out.length;
+  return out;
+}
+
+function withGrouped(run: BlockRun, triggers: TriggerIndex): readonly number[] {
+  const out = run.scratch.satisfied;
+  out.length = 0;
+  for (const slot of triggers.always) out.push(slot);
+  for (const slot of triggers.grouped) out.push(slot);
+  evmIndexCounters.firedSlots += out.length;
+  return out;
+}
+
+/** Adds the monitor in `slot` to this transaction's candidates (once) and returns its candidate record. */
+function admit(run: BlockRun, slot: number, position: number): Candidate {
+  const { admittedAt, poolIndex, pool } = run.scratch;
+  const stamp = run.stampBase + position;
+  if (admittedAt[slot] === stamp) return pool[poolIndex[slot] as number] as Candidate;
+  admittedAt[slot] = stamp;
+  const at = run.size++;
+  poolIndex[slot] = at;
+  const monitor = run.index.monitors[slot] as EvmMonitor;
+  let candidate = pool[at];
   if (candidate) {
     candidate.slot = slot;
     candidate.monitor = monitor;
-    candidate.toWatch = null;
+    candidate.gated = false;
+    candidate.call = null;
     candidate.logIndexes.length = 0;
-    candidate.logWatches.length = 0;
+    candidate.logEvents.length = 0;
   } else {
-    candidate = { slot, monitor, toWatch: null, logIndexes: [], logWatches: [] };
-    candidates.pool.push(candidate);
+    // (The event list starts with its final element kind, so code reading it sees one array shape.)
+    const logEvents: AbiEvent[] = [PLACEHOLDER_EVENT];
+    logEvents.length = 0;
+    candidate = { slot, monitor, gated: false, call: null, logIndexes: [], logEvents };
+    pool.push(candidate);
   }
   return candidate;
 }
 
-function evaluateCandidate(evaluation: Evaluation, candidate: Candidate, state: TransactionState): MonitorMatch | null {
+function evaluateCandidate(run: BlockRun, candidate: Candidate, state: TransactionState): MonitorMatch | null {
   evmEvaluationCounters.candidatePairs++;
   const { monitor } = candidate.monitor;
 
@@ -207,9 +499,9 @@ function evaluateCandidate(evaluation: Evaluation, candidate: Candidate, state: 
   // match, and events/functions need not be decoded.
   let transactionRecords: readonly TransactionConditionRecord[] | null = null;
   for (const condition of monitor.transactions) {
-    if (condition.status !== "Any" && condition.status !== state.status) continue;
-    if (passes(evaluation, monitor, condition, txScope(state), state)) {
-      transactionRecords = condition.recorded[state.status];
+    if (condition.status !== "Any" && condition.status !== statusOf(state)) continue;
+    if (passes(run, monitor, condition, txScope(state), state)) {
+      transactionRecords = condition.recorded[statusOf(state)];
       break;
     }
   }
@@ -219,16 +511,14 @@ function evaluateCandidate(evaluation: Evaluation, candidate: Candidate, state: 
   // with the selector, conditions with its signature in order.
   let functionRecords: readonly SignatureConditionRecord[] | null = null;
   let functionArgs: readonly EvmMatchArgsEntry[] | null = null;
-  const functionAbi = monitor.functions.length > 0 ? candidate.toWatch?.functionAbi : null;
-  const selector = functionAbi ? selectorOf(state) : null;
-  const fn = selector ? functionAbi?.functionsBySelector.get(selector) : undefined;
+  const fn = monitor.functions.length === 0 ? null : candidate.gated ? gatedCall(candidate, state) : candidate.call;
   if (fn) {
     let decoded: Decoded | null | undefined;
     for (const condition of monitor.functions) {
       if (condition.signatureKey !== fn.signatureKey) continue;
       decoded ??= decodeCall(state, fn);
       if (decoded === null) {
-        evaluation.sink.report(
+        run.sink.report(
           monitor,
           {
             code: "ENGINE_CALLDATA_UNDECODABLE",
@@ -240,7 +530,7 @@ function evaluateCandidate(evaluation: Evaluation, candidate: Candidate, state: 
         );
         break;
       }
-      if (passes(evaluation, monitor, condition, decoded, state)) {
+      if (passes(run, monitor, condition, decoded, state)) {
         functionRecords = recordedAs(condition, fn.signature);
         functionArgs = decoded.entryList;
         break;
@@ -250,49 +540,38 @@ function evaluateCandidate(evaluation: Evaluation, candidate: Candidate, state: 
 
   // Events (§3.4): logs emitted by watched addresses, ABI of the first monitored address equal to the emitter,
   // conditions with the event's signature in order; every matching log adds an entry.
-  let eventRecords: SignatureConditionRecord[] | null = null;
-  let eventArgs: EvmMatchArgsEntry[] | null = null;
+  const events: EventRecords = { records: null, args: null };
   if (monitor.events.length > 0) {
-    state.topic0s ??= state.entry.logs.map((log) => log.topics[0]?.toLowerCase());
-    const { logIndexes, logWatches } = candidate;
-    for (let k = 0; k < logIndexes.length; k++) {
-      const logIndex = logIndexes[k] ?? -1;
-      const topic0 = state.topic0s[logIndex];
-      if (topic0 === undefined) continue; // OZ panics on logs without topics; Argus skips them.
-      const ev = logWatches[k]?.eventAbi?.eventsByTopic0.get(topic0);
-      if (!ev) continue;
-      let decoded: Decoded | null | undefined;
-      for (const condition of monitor.events) {
-        if (condition.signatureKey !== ev.signatureKey) continue;
-        decoded ??= decodeLog(state, logIndex, ev);
-        if (decoded === null) break;
-        if (passes(evaluation, monitor, condition, decoded, state)) {
-          eventRecords ??= [];
-          eventArgs ??= [];
-          eventRecords.push(recordedAs(condition, ev.signature)[0] as SignatureConditionRecord);
-          eventArgs.push(decoded.entry);
-          break;
-        }
+    if (candidate.gated) {
+      const { logs } = state.entry;
+      for (let logIndex = 0; logIndex < logs.length; logIndex++) {
+        const watch = candidate.monitor.watches.get(logKey(state, logIndex));
+        if (!watch) continue;
+        const topic0 = topic0Of(state, logIndex);
+        if (topic0 === undefined) continue; // OZ panics on logs without topics; Argus skips them.
+        const ev = watch.eventAbi?.eventsByTopic0.get(topic0);
+        if (ev) matchLog(run, monitor, state, logIndex, ev, events);
+      }
+    } else {
+      const { logIndexes, logEvents } = candidate;
+      for (let k = 0; k < logIndexes.length; k++) {
+        matchLog(run, monitor, state, logIndexes[k] as number, logEvents[k] as AbiEvent, events);
       }
     }
   }
 
   const isMatch = decideMatch({
-    events: { configured: monitor.events.length > 0, matched: eventRecords !== null },
+    events: { configured: monitor.events.length > 0, matched: events.records !== null },
     functions: { configured: monitor.functions.length > 0, matched: functionRecords !== null },
     transactions: { configured: monitor.transactions.length > 0, matched: transactionRecords !== null },
   });
   if (!isMatch) return null;
 
-  const { block, slug, idPrefixes } = evaluation;
+  const { block, slug, idPrefixes } = run;
   let idPrefix = idPrefixes.get(monitor);
   if (idPrefix === undefined) {
-    idPrefix = matchIdPrefix({
-      networkSlug: slug,
-      blockHash: block.hash,
-      monitorId: monitor.id,
-      monitorVersion: monitor.version,
-    });
+    run.idHasher ??= blockMatchIdPrefixes(slug, block.hash);
+    idPrefix = run.idHasher(monitor.id, monitor.version);
     idPrefixes.set(monitor, idPrefix);
   }
   const { entry } = state;
@@ -304,10 +583,10 @@ function evaluateCandidate(evaluation: Evaluation, candidate: Candidate, state: 
     network_slug: slug,
     matched_on: {
       functions: functionRecords ?? NO_RECORDS,
-      events: eventRecords ?? NO_RECORDS,
+      events: events.records ?? NO_RECORDS,
       transactions: transactionRecords ?? NO_RECORDS,
     },
-    matched_on_args: { functions: functionArgs, events: eventArgs },
+    matched_on_args: { functions: functionArgs, events: events.args },
   };
   return {
     id: matchIdFromPrefix(idPrefix, state.position),
@@ -324,9 +603,62 @@ function evaluateCandidate(evaluation: Evaluation, candidate: Candidate, state: 
   };
 }
 
+interface EventRecords {
+  records: SignatureConditionRecord[] | null;
+  args: EvmMatchArgsEntry[] | null;
+}
+
+/** One log against the monitor's event conditions with the event's signature, in order; the first match records. */
+function matchLog(
+  run: BlockRun,
+  monitor: CompiledMonitor,
+  state: TransactionState,
+  logIndex: number,
+  ev: AbiEvent,
+  out: EventRecords,
+): void {
+  let decoded: Decoded | null | undefined;
+  for (const condition of monitor.events) {
+    if (condition.signatureKey !== ev.signatureKey) continue;
+    decoded ??= decodeLog(state, logIndex, ev);
+    if (decoded === null) return;
+    if (passes(run, monitor, condition, decoded, state)) {
+      out.records ??= [];
+      out.args ??= [];
+      out.records.push(recordedAs(condition, ev.signature)[0] as SignatureConditionRecord);
+      out.args.push(decoded.entry);
+      return;
+    }
+  }
+}
+
+/** The function a monitor admitted by the address gate matches calls against: its watch of `to`, by selector. */
+function gatedCall(candidate: Candidate, state: TransactionState): AbiFunction | null {
+  const to = state.entry.transaction.to;
+  if (!to) return null;
+  const functionAbi = candidate.monitor.watches.get(evmAddressKey(to))?.functionAbi;
+  if (!functionAbi) return null;
+  const selector = selectorOf(state);
+  return (selector !== null && functionAbi.functionsBySelector.get(selector)) || null;
+}
+
+/** The address key of a log's emitter (`NO_KEY` for a log without address: such logs are skipped, as before). */
+function logKey(state: TransactionState, logIndex: number): string {
+  state.logKeys ??= state.entry.logs.map((log) => (log.address === undefined ? NO_KEY : evmAddressKey(log.address)));
+  return state.logKeys[logIndex] ?? NO_KEY;
+}
+
+/** Not an address key (keys never contain a NUL character). */
+const NO_KEY = "\u0000";
+
+function topic0Of(state: TransactionState, logIndex: number): string | undefined {
+  state.topic0s ??= state.entry.logs.map((log) => log.topics[0]?.toLowerCase());
+  return state.topic0s[logIndex];
+}
+
 /** Condition filter: no expression passes; an expression is evaluated (once per scope); an error fails it. */
 function passes(
-  evaluation: Evaluation,
+  run: BlockRun,
   monitor: CompiledMonitor,
   condition: CompiledCondition,
   scope: ParamScope,
@@ -334,6 +666,7 @@ function passes(
 ): boolean {
   if (condition.invalid) return false;
   if (condition.expression === null) return true;
+  scope.results ??= new Map();
   let outcome = scope.results.get(condition.expression);
   if (outcome === undefined) {
     evmEvaluationCounters.expressionEvaluations++;
@@ -341,7 +674,7 @@ function passes(
     scope.results.set(condition.expression, outcome);
   }
   if (outcome.ok) return outcome.value;
-  evaluation.sink.report(
+  run.sink.report(
     monitor,
     {
       code: "ENGINE_EXPRESSION_FAILED",
@@ -355,64 +688,56 @@ function passes(
   return false;
 }
 
-function txScope(state: TransactionState): ParamScope {
-  state.txScope ??= { params: transactionParams(state.entry), results: new Map() };
+function txScope(state: TransactionState): TransactionScope {
+  state.txScope ??= new TransactionScope(state.entry);
   return state.txScope;
 }
 
+/** The first 4 bytes of the call data (8 lowercase hex digits), `null` when shorter. */
 function selectorOf(state: TransactionState): string | null {
   if (state.selector === undefined) {
-    const body = callData(state);
-    state.selector = body.length >= 8 ? body.slice(0, 8) : null;
+    const input = state.entry.transaction.input;
+    if (
+      input !== undefined &&
+      input.length >= 2 &&
+      input.charCodeAt(0) === 0x30 &&
+      (input.charCodeAt(1) | 0x20) === 0x78
+    ) {
+      state.selector = input.length >= 10 ? input.slice(2, 10).toLowerCase() : null;
+    } else {
+      const body = dataBody(input);
+      state.selector = body.length >= 8 ? body.slice(0, 8) : null;
+    }
   }
   return state.selector;
 }
 
-function callData(state: TransactionState): string {
-  state.input ??= inputBody(state.entry.transaction.input);
-  return state.input;
-}
-
 function decodeCall(state: TransactionState, fn: AbiFunction): Decoded | null {
-  state.calls ??= new Map();
-  let decoded = state.calls.get(fn);
-  if (decoded === undefined) {
-    evmEvaluationCounters.decodes++;
-    const args = decodeFunctionArgs(fn, callData(state).slice(8));
-    decoded = args === null ? null : scoped(args, fn.signature, `0x${fn.selector}`);
-    state.calls.set(fn, decoded);
-  }
+  state.calls ??= [];
+  for (const call of state.calls) if (call.fn === fn) return call.decoded;
+  evmEvaluationCounters.decodes++;
+  const args = decodeCallInput(fn, state.entry.transaction.input ?? "");
+  const decoded = args === null ? null : scoped(args, fn.signature, `0x${fn.selector}`);
+  state.calls.push({ fn, decoded });
   return decoded;
 }
 
 function decodeLog(state: TransactionState, logIndex: number, ev: AbiEvent): Decoded | null {
-  state.logs ??= new Map();
-  let perLog = state.logs.get(logIndex);
-  if (!perLog) {
-    perLog = new Map();
-    state.logs.set(logIndex, perLog);
-  }
-  let decoded = perLog.get(ev);
-  if (decoded === undefined) {
-    evmEvaluationCounters.decodes++;
-    const log = state.entry.logs[logIndex];
-    const args = log
-      ? decodeEventArgs(
-          ev,
-          log.topics.map((topic) => topic.toLowerCase()),
-          inputBody(log.data),
-        )
-      : null;
-    decoded = args === null ? null : scoped(args, ev.signature, ev.topic0);
-    perLog.set(ev, decoded);
-  }
+  state.logs ??= [];
+  const first = state.logs[logIndex];
+  for (let at = first; at !== undefined; at = at.next) if (at.ev === ev) return at.decoded;
+  evmEvaluationCounters.decodes++;
+  const log = state.entry.logs[logIndex];
+  const args = log ? decodeRpcLog(ev, log.topics, log.data) : null;
+  const decoded = args === null ? null : scoped(args, ev.signature, ev.topic0);
+  state.logs[logIndex] = { ev, decoded, next: first };
   return decoded;
 }
 
 function scoped(args: EvmMatchArg[], signature: string, hexSignature: string): Decoded {
   const frozenArgs = Object.freeze(args);
   const entry = Object.freeze({ signature, args: frozenArgs, hex_signature: hexSignature });
-  return { params: frozenArgs, results: new Map(), entry, entryList: Object.freeze([entry]) };
+  return new Decoded(frozenArgs, entry, Object.freeze([entry]));
 }
 
 /** Shared, frozen empty `matched_on` list. */
@@ -425,10 +750,4 @@ function recordedAs(condition: CompiledSignatureCondition, signature: string): r
     condition.recorded = { signature, list };
   }
   return condition.recorded.list;
-}
-
-/** Hex data without its `0x` prefix, lowercase. */
-function inputBody(hex: string | undefined): string {
-  if (hex === undefined) return "";
-  return (hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex).toLowerCase();
 }

@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import {
   compileMonitors,
   type EvmBlock,
+  type EvmMonitorMatch,
   evaluateBlock,
   type MonitorDefinition,
-  type MonitorMatch,
 } from "../../../src/engine/index.js";
 import {
   block,
@@ -42,7 +42,7 @@ function run(monitors: Monitor[], evmBlock: EvmBlock = block(BLOCK_0)) {
   return evaluateBlock(compiled, NETWORK, evmBlock);
 }
 
-function matchesOf(monitors: Monitor[], evmBlock?: EvmBlock): MonitorMatch[] {
+function matchesOf(monitors: Monitor[], evmBlock?: EvmBlock): EvmMonitorMatch[] {
   return run(monitors, evmBlock).matches;
 }
 

@@ -313,10 +313,10 @@ describe("evaluateBlock() input checks", () => {
     expect(evaluateBlock(compiled, "sepolia", block("0x1451aca"))).toEqual({ matches: [], diagnostics: [] });
   });
 
-  it("only compiles monitors for EVM networks when chain families are given", () => {
-    const monitor = { ...monitorFor([{ address: USDC }]), networks: [NETWORK, "stellar_mainnet"] };
+  it("only compiles monitors for supported chains when chain families are given", () => {
+    const monitor = { ...monitorFor([{ address: USDC }]), networks: [NETWORK, "solana_mainnet"] };
     const { compiled, diagnostics } = compileMonitors([define(monitor)], {
-      networkChains: { stellar_mainnet: "Stellar" },
+      networkChains: { solana_mainnet: "Solana" },
     });
     expect([...compiled.networks.keys()]).toEqual([NETWORK]);
     expect(diagnostics.map((d) => [d.code, d.path])).toEqual([["ENGINE_CHAIN_UNSUPPORTED", ["networks", 1]]]);
