@@ -8,7 +8,7 @@ import {
   type StellarLedger,
 } from "../engine/index.js";
 import { ArgusError } from "../errors/index.js";
-import { createEvmClient, eth_blockNumber, fetchEvmBlock } from "./evm/index.js";
+import { createEvmClient, type EvmClient, eth_blockNumber, fetchEvmBlock } from "./evm/index.js";
 import { createRpcTransport, type RpcTransport } from "./rpc/index.js";
 import {
   createStellarClient,
@@ -16,6 +16,7 @@ import {
   fetchStellarLedger,
   getLatestLedger,
   ledgerTransactionCount,
+  type StellarClient,
 } from "./stellar/index.js";
 
 export type NetworkBlock = EvmBlock | StellarLedger;
@@ -43,6 +44,8 @@ export interface FetchBlockOptions extends NetworkClientRequestOptions {
 export interface NetworkClient {
   network: Network;
   transport: RpcTransport;
+  /** The chain's own client, for wire-level work (ingest's block sources). */
+  chain: { type: "EVM"; client: EvmClient } | { type: "Stellar"; client: StellarClient };
   latestBlockNumber(options?: NetworkClientRequestOptions): Promise<bigint>;
   /** Block N (EVM) or ledger N (Stellar), with receipts / transactions and events, ready for the engine. */
   fetchBlock(number: bigint, options?: FetchBlockOptions): Promise<NetworkBlock>;
@@ -93,6 +96,7 @@ export function openNetworkClient(network: Network): NetworkClient {
     return {
       network,
       transport,
+      chain: { type: "EVM", client },
       latestBlockNumber: (options) => eth_blockNumber(client, options),
       fetchBlock: (number, options) => fetchEvmBlock(client, number, options),
       compile: async (definitions) => ({ ...compileMonitors(definitions, { networkChains }), specProblems: [] }),
@@ -104,6 +108,7 @@ export function openNetworkClient(network: Network): NetworkClient {
   return {
     network,
     transport,
+    chain: { type: "Stellar", client },
     latestBlockNumber: async (options) => BigInt((await getLatestLedger(client, options)).sequence),
     async fetchBlock(number, options = {}) {
       const sequence = Number(number);

@@ -9,10 +9,11 @@ import {
   UsageError,
 } from "./command.js";
 import { demoCommand } from "./commands/demo.js";
+import { startCommand } from "./commands/start.js";
 import { testMonitorCommand } from "./commands/test-monitor.js";
 import { validateCommand } from "./commands/validate.js";
 
-const commands: Command[] = [validateCommand, testMonitorCommand, demoCommand] as Command[];
+const commands: Command[] = [startCommand, validateCommand, testMonitorCommand, demoCommand] as Command[];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,45 @@
+import type { BlockRef, IngestState, LinkedBlockRef } from "../ingest/index.js";
+import { blockHashes, cursors, type Store } from "../store/index.js";
+
+/**
+ * The watcher's `IngestState` on the store: cursors and recent block hashes per network, keyed by the store's
+ * network id (the watcher speaks slugs). Rewinding after a reorg also marks the orphaned blocks' matches and
+ * suppresses their undelivered notifications, in the same transaction (`blockHashes.rewindTo`).
+ */
+export function createStoreIngestState(
+  store: Store,
+  networkIds: ReadonlyMap<string, string>,
+  options: { keepDepth: number },
+): IngestState {
+  const idOf = (slug: string): string => {
+    const id = networkIds.get(slug);
+    if (id === undefined) throw new Error(`network '${slug}' is not registered in the store`);
+    return id;
+  };
+  return {
+    async cursor(slug) {
+      const row = await cursors.get(store, idOf(slug));
+      return row === null ? null : { number: row.blockNumber, hash: row.blockHash };
+    },
+    async recordBlock(slug, block: LinkedBlockRef) {
+      const networkId = idOf(slug);
+      // Blocks without a checkable parent (hardhat's bulk-mined blocks) are linked to nothing: "" never matches.
+      await blockHashes.record(
+        store,
+        networkId,
+        [{ blockNumber: block.number, blockHash: block.hash, parentHash: block.parentHash ?? "" }],
+        { keepDepth: options.keepDepth },
+      );
+      await cursors.advance(store, networkId, { blockNumber: block.number, blockHash: block.hash });
+    },
+    async recentHashes(slug, fromNumber) {
+      const rows = await blockHashes.recent(store, idOf(slug), options.keepDepth + 1);
+      const hashes = new Map<bigint, string>();
+      for (const row of rows) if (row.blockNumber >= fromNumber) hashes.set(row.blockNumber, row.blockHash);
+      return hashes;
+    },
+    async rewind(slug, ancestor: BlockRef) {
+      await blockHashes.rewindTo(store, idOf(slug), ancestor.number);
+    },
+  };
+}
