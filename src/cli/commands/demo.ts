@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Abi, type Address, createWalletClient, defineChain, type Hex, http, parseEther } from "viem";
-import { openNetworkClient } from "../../chains/index.js";
-import { formatProblem, hasErrors, loadConfigDir } from "../../config/index.js";
 import { type HardhatNode, startHardhat } from "../../devchain/index.js";
-import { evaluateBlock, type MonitorMatch } from "../../engine/index.js";
-import { defineCommand, EXIT_FAILURE, EXIT_OK, UsageError } from "../command.js";
+import { createLogger } from "../../ops/index.js";
+import { startArgus } from "../../runtime/index.js";
+import { defineCommand, EXIT_OK, UsageError } from "../command.js";
 
 const demoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../examples/demo");
 
@@ -15,79 +18,88 @@ const DEMO_TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 
 export const demoCommand = defineCommand({
   name: "demo",
-  summary: "Run a self-contained demo: a local chain with token traffic, watched by the monitors in examples/demo/.",
-  usage: "argus demo [--blocks N]",
-  details: "  --blocks N  Stop after N blocks have been evaluated (default: run until Ctrl-C)\n",
-  options: { blocks: { type: "string" } },
+  summary:
+    "Run a self-contained demo: a local chain with token traffic, watched by Argus, delivering to a local webhook.",
+  usage: "argus demo [--deliveries N]",
+  details: "  --deliveries N  Stop after N webhooks were delivered (default: run until Ctrl-C)\n",
+  options: { deliveries: { type: "string" } },
   async run(values, io) {
-    const maxBlocks = values.blocks === undefined ? Number.POSITIVE_INFINITY : Number(values.blocks);
-    if (!(maxBlocks > 0)) throw new UsageError(`--blocks must be a positive integer, got '${values.blocks}'`);
+    const wanted = values.deliveries === undefined ? Number.POSITIVE_INFINITY : Number(values.deliveries);
+    if (!(wanted > 0)) throw new UsageError(`--deliveries must be a positive integer, got '${values.deliveries}'`);
 
-    io.stdout("Starting a local EVM chain (hardhat)...\n");
+    io.stdout("Starting a local EVM chain (hardhat) and a local webhook receiver...\n");
     const node = await startHardhat();
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    const dataDir = await mkdtemp(path.join(tmpdir(), "argus-demo-"));
+    let received = 0;
+    let done: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const receiver = await startReceiver((body) => {
+      received++;
+      const { title, body: text } = JSON.parse(body) as { title: string; body: string };
+      io.stdout(`webhook #${received}: ${title}\n  ${text.replace(/\n+/g, "\n  ").trim()}\n`);
+      if (received >= wanted) done();
+    });
+    const stop = () => done();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
     try {
-      const env = { ...io.env, ARGUS_DEMO_RPC_URL: node.url };
-      const config = await loadConfigDir(path.join(demoDir, "config"), { env });
-      if (hasErrors(config.problems)) {
-        for (const problem of config.problems) io.stderr(`${formatProblem(problem)}\n`);
-        return EXIT_FAILURE;
-      }
-      const network = config.networks.get("demo_local");
-      if (!network) throw new UsageError("examples/demo/config has no 'demo_local' network");
-      const traffic = await startTraffic(node.url, node.rpc, stop.signal);
-      const definitions = [...config.monitors.values()].map(({ monitor }) => ({
-        id: monitor.name,
-        tenantId: "demo",
-        version: 1,
-        monitor,
-      }));
-      const client = openNetworkClient(network);
-      const { compiled } = await client.compile(definitions);
+      const env = { ...io.env, ARGUS_DEMO_RPC_URL: node.url, ARGUS_DEMO_WEBHOOK_URL: `${receiver.url}/demo` };
+      const traffic = await startTraffic(node.url, node.rpc);
+      const argus = await startArgus({
+        configDir: path.join(demoDir, "config"),
+        dataDir,
+        port: 0,
+        env,
+        logger: createLogger({ env: { ARGUS_LOG_LEVEL: io.env.ARGUS_LOG_LEVEL ?? "error" } }),
+        allowPrivateNetworks: true,
+      });
       io.stdout(
-        `Watching ${network.name} at ${node.url} with ${definitions.length} monitors: ${definitions.map((d) => `'${d.id}'`).join(", ")}\n`,
+        `Argus is watching the demo chain at ${node.url} with the monitors of examples/demo/config (health: ${argus.url}/readyz).\nToken transfers are sent every second; matches arrive below as webhooks. Ctrl-C stops.\n`,
       );
-
-      let next = (await client.latestBlockNumber()) + 1n;
-      let evaluated = 0;
-      while (!stop.signal.aborted && evaluated < maxBlocks) {
-        const head = await client.latestBlockNumber();
-        for (; next <= head && evaluated < maxBlocks; next++, evaluated++) {
-          const block = await client.fetchBlock(next);
-          const { matches } = evaluateBlock(compiled, network.slug, block);
-          io.stdout(`block ${next}: ${block.transactions.length} tx, ${matches.length} match(es)\n`);
-          for (const match of matches) io.stdout(describeMatch(match));
-        }
-        await sleep(300, stop.signal);
-      }
+      await finished;
       traffic.stop();
-      client.close();
+      await argus.stop();
       return EXIT_OK;
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      await receiver.close();
       await node.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   },
 });
 
-function describeMatch(match: MonitorMatch): string {
-  const { payload } = match;
-  const reasons = [...(payload.matched_on_args.functions ?? []), ...(payload.matched_on_args.events ?? [])].map(
-    (entry) => `${entry.signature} ${entry.args.map((a) => `${a.name}=${a.value}`).join(" ")}`,
-  );
-  const status = payload.matched_on.transactions[0]?.status ?? "";
-  return `  match '${match.monitorId}' tx ${match.transactionHash} ${status} ${reasons.join("; ")}\n`;
+async function startReceiver(onBody: (body: string) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    request.on("end", () => {
+      response.writeHead(204).end();
+      onBody(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /**
  * Sends token traffic once a second: transfers of varied size between the node's accounts, and now and then a
  * transfer from an empty account that reverts, so both demo monitors have something to find.
  */
-async function startTraffic(url: string, rpc: HardhatNode["rpc"], signal: AbortSignal) {
+async function startTraffic(url: string, rpc: HardhatNode["rpc"]) {
   const artifact = JSON.parse(readFileSync(path.join(demoDir, "Token.json"), "utf8")) as { abi: Abi; bytecode: Hex };
   const chain = defineChain({
     id: 31337,
@@ -130,20 +142,5 @@ async function startTraffic(url: string, rpc: HardhatNode["rpc"], signal: AbortS
           });
     send.catch(() => {});
   }, 1_000);
-  signal.addEventListener("abort", () => clearInterval(timer), { once: true });
   return { stop: () => clearInterval(timer) };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
