@@ -40,6 +40,7 @@ describe("chains/stellar public surface", () => {
         "getNetwork",
         "getTransactions",
         "getTransactionsInRange",
+        "ledgerTransactionCount",
         "parseContractSpecWasm",
         "parseLedgerRangeError",
         "scValueFromXdr",
