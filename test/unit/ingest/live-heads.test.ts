@@ -63,7 +63,7 @@ describe("createBlockWatcher() with live heads", () => {
     const run = watch(chain, undefined, { liveHeads: live, cronSchedule: NEVER, pollIntervalMs: 5 });
     expect((await run.next()).type).toBe("block");
     const waiting = run.next();
-    await eventually(() => run.watcher.status().liveHeads === "live", 2_000, "live heads connected");
+    await eventually(() => run.watcher.status().liveHeads === "live", 15_000, "live heads connected");
     const polls = chain.count("head");
 
     const [block] = chain.mine(1);
@@ -88,12 +88,12 @@ describe("createBlockWatcher() with live heads", () => {
     const run = watch(chain, undefined, { liveHeads: live, cronSchedule: NEVER });
     await run.next();
     const pending = run.take(3);
-    await eventually(() => live.open === 1, 2_000, "subscribed");
+    await eventually(() => live.open === 1, 15_000, "subscribed");
 
     live.drop();
     chain.mine(3); // never pushed: only polling can find them
     expect(blockNumbers(await pending)).toEqual([5n, 6n, 7n]);
-    await eventually(() => live.subscriptions.length === 2 && live.open === 1, 3_000, "resubscribed");
+    await eventually(() => live.subscriptions.length === 2 && live.open === 1, 15_000, "resubscribed");
     expect(run.diagnostics.some((d) => d.type === "live_heads" && d.status === "disconnected")).toBe(true);
   });
 
@@ -106,7 +106,7 @@ describe("createBlockWatcher() with live heads", () => {
     const pending = run.next();
     chain.mine(1);
     expect(await pending).toMatchObject({ type: "block", number: 5n });
-    await eventually(() => live.open === 1, 3_000, "subscribed after two refusals");
+    await eventually(() => live.open === 1, 15_000, "subscribed after two refusals");
     const refusals = run.diagnostics.filter((d) => d.type === "live_heads" && d.status === "disconnected");
     expect(refusals).toHaveLength(2);
   });
@@ -117,10 +117,12 @@ describe("createBlockWatcher() with live heads", () => {
     const run = watch(chain, undefined, { liveHeads: live, cronSchedule: "* * * * * *", blockTimeMs: 20 });
     await run.next();
     const pending = run.take(2);
-    await eventually(() => live.open === 1, 2_000, "subscribed");
+    await eventually(() => live.open === 1, 15_000, "subscribed");
     chain.mine(2); // silently: the subscription is half-dead
     expect(blockNumbers(await pending)).toEqual([5n, 6n]);
-    await eventually(() => live.subscriptions.length >= 2, 3_000, "resubscribed");
+    // Keep the (pull-based) watcher running: its next safety poll sees heads the subscription never announced.
+    run.ack();
+    await eventually(() => live.subscriptions.length >= 2, 15_000, "resubscribed");
     expect(run.diagnostics.some((d) => d.type === "live_heads" && d.status === "suspect")).toBe(true);
   });
 
@@ -129,11 +131,11 @@ describe("createBlockWatcher() with live heads", () => {
     const live = new ScriptedLiveHeads();
     const run = watch(chain, undefined, { liveHeads: live, cronSchedule: NEVER, stallAfterMs: 150 });
     await run.next();
-    const stall = run.next(3_000);
-    await eventually(() => live.open === 1, 2_000, "subscribed");
+    const stall = run.next(15_000);
+    await eventually(() => live.open === 1, 15_000, "subscribed");
     expect(await stall).toMatchObject({ type: "stall", head: 4n });
-    const resumed = run.next(3_000);
-    await eventually(() => live.subscriptions.length === 2 && live.open === 1, 3_000, "resubscribed");
+    const resumed = run.next(15_000);
+    await eventually(() => live.subscriptions.length === 2 && live.open === 1, 15_000, "resubscribed");
     const [block] = chain.mine(1);
     live.push({ number: 5n, hash: block?.hash ?? null });
     expect(await resumed).toMatchObject({ type: "block", number: 5n });
@@ -144,8 +146,8 @@ describe("createBlockWatcher() with live heads", () => {
     const live = new ScriptedLiveHeads();
     const run = watch(chain, undefined, { liveHeads: live, cronSchedule: NEVER });
     await run.next();
-    const ended = run.end(3_000);
-    await eventually(() => live.open === 1, 2_000, "subscribed");
+    const ended = run.end(15_000);
+    await eventually(() => live.open === 1, 15_000, "subscribed");
     run.watcher.stop();
     await ended;
     expect(live.open).toBe(0);
@@ -279,10 +281,10 @@ describe("createEvmLiveHeads()", () => {
     socket.emit("open");
     socket.reply({ id: 1, result: "0x1" });
     await subscribed;
-    await eventually(() => socket.sent.some((m) => m.method === "net_version"), 2_000, "a heartbeat");
+    await eventually(() => socket.sent.some((m) => m.method === "net_version"), 15_000, "a heartbeat");
     const heartbeat = socket.sent.find((m) => m.method === "net_version");
     socket.reply({ id: heartbeat?.id, result: "1" }); // answered: still open
-    await eventually(() => closes.length === 1, 2_000, "the unanswered heartbeat closing the subscription");
+    await eventually(() => closes.length === 1, 15_000, "the unanswered heartbeat closing the subscription");
     expect(closes[0]?.message).toMatch(/no answer to a heartbeat/);
     expect(socket.closed).toBe(true);
   });

@@ -217,7 +217,7 @@ describe("createBlockWatcher(): failures and stalls", () => {
     // The stream is pull-based: while the consumer waits for the next event, the watcher keeps polling.
     const headPolls = chain.count("head");
     const resumed = run.take(2);
-    await eventually(() => chain.count("head") > headPolls + 3, 2_000, "polling after the stall");
+    await eventually(() => chain.count("head") > headPolls + 3, 15_000, "polling after the stall");
 
     chain.mine(2);
     expect(blockNumbers(await resumed)).toEqual([6n, 7n]);
@@ -252,7 +252,7 @@ describe("createBlockWatcher(): reorgs", () => {
       expect(asBlock(after[0]).parentHash).toBe(chain.block(ancestor)?.hash);
       expectLinked(after);
       run.ack();
-      await eventually(() => state.recorded("scripted").at(-1)?.number === 21n, 2_000, "the last block recorded");
+      await eventually(() => state.recorded("scripted").at(-1)?.number === 21n, 15_000, "the last block recorded");
       for (const block of state.recorded("scripted")) expect(block.hash).toBe(chain.block(block.number)?.hash);
     });
   }
@@ -312,7 +312,7 @@ describe("createBlockWatcher(): reorgs", () => {
     const first = watch(chain, state);
     await first.take(5);
     first.ack();
-    await eventually(() => state.recorded("scripted").at(-1)?.number === 20n, 2_000, "block 20 recorded");
+    await eventually(() => state.recorded("scripted").at(-1)?.number === 20n, 15_000, "block 20 recorded");
     chain.reorg(2, 3);
     const reorg = asReorg(await first.next());
     await first.abandon();
@@ -345,7 +345,7 @@ describe("createBlockWatcher(): reorgs", () => {
     const run = watch(chain, state, { reorgWindow: 5 });
     expect(blockNumbers(await run.take(10))).toEqual(range(21n, 30n));
     run.ack();
-    await eventually(() => state.recorded("scripted").at(-1)?.number === 30n, 2_000, "block 30 recorded");
+    await eventually(() => state.recorded("scripted").at(-1)?.number === 30n, 15_000, "block 30 recorded");
     chain.reorg(5, 6);
     const reorg = asReorg(await run.next());
     expect(reorg.commonAncestor.number).toBe(25n);
@@ -358,7 +358,7 @@ describe("createBlockWatcher(): reorgs", () => {
     const run = watch(chain, state);
     await run.take(3);
     run.ack();
-    await eventually(() => state.recorded("scripted").at(-1)?.number === 20n, 2_000, "block 20 recorded");
+    await eventually(() => state.recorded("scripted").at(-1)?.number === 20n, 15_000, "block 20 recorded");
     chain.reorg(2, 3);
     chain.failNext("fetchRef", 2);
     const reorg = asReorg(await run.next());
@@ -374,7 +374,7 @@ describe("createBlockWatcher(): stopping", () => {
     await run.next();
     const waiting = run.next(5_000).catch((error: Error) => error);
     const polls = chain.count("head");
-    await eventually(() => chain.count("head") > polls + 1, 2_000, "the watcher waiting for a head");
+    await eventually(() => chain.count("head") > polls + 1, 15_000, "the watcher waiting for a head");
     run.watcher.stop();
     expect(await waiting).toBeInstanceOf(Error); // "the watcher stream ended"
     expect(run.watcher.status().state).toBe("stopped");
