@@ -32,8 +32,18 @@ import {
 } from "./numbers.js";
 import { allHexFrom, excerpt, isRustWhitespace, removeWhitespace } from "./text.js";
 
-const SIGNED_KINDS = new Set(["int8", "int16", "int32", "int64", "int128", "int256"]);
-const UNSIGNED_KINDS = new Set(["uint8", "uint16", "uint32", "uint64", "uint128", "uint256", "number"]);
+/** Kinds (lowercased) compared as signed 256-bit integers. */
+export const EVM_SIGNED_KINDS: ReadonlySet<string> = new Set(["int8", "int16", "int32", "int64", "int128", "int256"]);
+/** Kinds (lowercased) compared as unsigned 256-bit integers. */
+export const EVM_UNSIGNED_KINDS: ReadonlySet<string> = new Set([
+  "uint8",
+  "uint16",
+  "uint32",
+  "uint64",
+  "uint128",
+  "uint256",
+  "number",
+]);
 const ARRAY_KINDS = new Set([
   "array",
   "uint8[]",
@@ -324,8 +334,8 @@ export function parseTupleElements(content: string, depth: number, budget: ScanB
 }
 
 const resolveHandler = kindDispatcher<Handler>((kind) => {
-  if (SIGNED_KINDS.has(kind)) return compareSigned;
-  if (UNSIGNED_KINDS.has(kind)) return compareUnsigned;
+  if (EVM_SIGNED_KINDS.has(kind)) return compareSigned;
+  if (EVM_UNSIGNED_KINDS.has(kind)) return compareUnsigned;
   if (ARRAY_KINDS.has(kind)) return compareArray;
   switch (kind) {
     case "address":

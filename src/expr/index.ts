@@ -24,7 +24,7 @@ export type { ExpressionErrorCode, ExpressionErrorKind } from "./errors.js";
 export { ExpressionError } from "./errors.js";
 export type { EvaluateExpressionResult, ExpressionParam } from "./evaluate.js";
 export { evaluateExpression, evaluateExpressionText, referencedVariables } from "./evaluate.js";
-export { evmDialect } from "./evm.js";
+export { EVM_SIGNED_KINDS, EVM_UNSIGNED_KINDS, evmDialect } from "./evm.js";
 export type { JsonValue } from "./json.js";
 export type { ParseExpressionResult } from "./parser.js";
 export { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, parseExpression } from "./parser.js";

@@ -1,8 +1,8 @@
 /**
  * The one database type both drivers are used through, and the helpers every repository shares.
  */
-import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { and, type ExtractTablesWithRelations, lt, type SQL } from "drizzle-orm";
+import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { StoreCode, StoreError, toStoreError } from "./errors.js";
 
 /** drizzle over PGlite or over a `pg` Pool: repositories see only what both have in common. */
@@ -118,6 +118,56 @@ export function decodePageCursor(cursor: string, operation: string): bigint {
     });
   }
   return BigInt(found[1]);
+}
+
+/**
+ * @internal The write step of saving a versioned config row (networks, monitors, triggers): inserts when there is
+ * no live row, returns `existing` untouched when `unchanged`, otherwise updates it (`update` bumps `version`).
+ * `recordVersion` then appends the history row of the created or changed row.
+ */
+export async function saveVersioned<Row>(
+  existing: Row | undefined,
+  steps: {
+    unchanged: (existing: Row) => boolean;
+    insert: () => PromiseLike<Row[]>;
+    update: (existing: Row) => PromiseLike<Row[]>;
+    recordVersion?: (row: Row) => PromiseLike<unknown>;
+  },
+): Promise<Row> {
+  if (existing !== undefined && steps.unchanged(existing)) return existing;
+  const [row] = existing === undefined ? await steps.insert() : await steps.update(existing);
+  await steps.recordVersion?.(row!);
+  return row!;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` to get the next page; `null` on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * @internal One page of rows newest first by their `seq` column: validates `limit`, adds the cursor's bound to
+ * `filters`, and reads one row more than the page to know whether another follows. `query` must select
+ * `where`, ordered by `seq` descending, at most `limit` rows.
+ */
+export async function seqPage<Row extends { seq: bigint }>(
+  store: Store,
+  operation: string,
+  parameters: { limit?: number | undefined; cursor?: string | undefined },
+  seq: AnyPgColumn,
+  filters: SQL[],
+  query: (db: StoreDatabase, where: SQL | undefined, limit: number) => Promise<Row[]>,
+): Promise<Page<Row>> {
+  const limit = pageLimit(parameters.limit, operation);
+  const bounded =
+    parameters.cursor === undefined ? filters : [...filters, lt(seq, decodePageCursor(parameters.cursor, operation))];
+  return run(store, operation, async (db) => {
+    const rows = await query(db, and(...bounded), limit + 1);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last !== undefined ? encodePageCursor(last.seq) : null };
+  });
 }
 
 /** @internal Block numbers are non-negative int8. */

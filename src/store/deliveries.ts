@@ -1,15 +1,7 @@
-import { and, asc, desc, eq, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
-import {
-  decodePageCursor,
-  encodePageCursor,
-  inTransaction,
-  pageLimit,
-  run,
-  type Store,
-  type StoreTransaction,
-} from "./db.js";
+import { and, asc, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { inTransaction, type Page, run, type Store, type StoreTransaction, seqPage } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
-import type { Page, StoredMatch } from "./matches.js";
+import type { StoredMatch } from "./matches.js";
 import {
   type ATTEMPT_OUTCOMES,
   deliveryAttempts as attemptsTable,
@@ -383,25 +375,13 @@ async function attempts(store: Store, tenantId: string, id: string): Promise<Del
 
 /** A tenant's deliveries, newest first, filtered, with cursor pagination. */
 async function list(store: Store, parameters: ListDeliveriesParameters): Promise<Page<Delivery>> {
-  const limit = pageLimit(parameters.limit, "deliveries.list");
   const filters: SQL[] = [eq(deliveriesTable.tenantId, parameters.tenantId)];
   if (parameters.status !== undefined) filters.push(eq(deliveriesTable.status, parameters.status));
   if (parameters.matchId !== undefined) filters.push(eq(deliveriesTable.matchId, parameters.matchId));
   if (parameters.monitorId !== undefined) filters.push(eq(deliveriesTable.monitorId, parameters.monitorId));
-  if (parameters.cursor !== undefined) {
-    filters.push(lt(deliveriesTable.seq, decodePageCursor(parameters.cursor, "deliveries.list")));
-  }
-  return run(store, "deliveries.list", async (db) => {
-    const rows = await db
-      .select()
-      .from(deliveriesTable)
-      .where(and(...filters))
-      .orderBy(desc(deliveriesTable.seq))
-      .limit(limit + 1);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last !== undefined ? encodePageCursor(last.seq) : null };
-  });
+  return seqPage(store, "deliveries.list", parameters, deliveriesTable.seq, filters, (db, where, limit) =>
+    db.select().from(deliveriesTable).where(where).orderBy(desc(deliveriesTable.seq)).limit(limit),
+  );
 }
 
 /** The delivery outbox: leases, attempts, retries, dead letters and replay. */

@@ -1,14 +1,13 @@
-import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
 import {
   assertBlockNumber,
   chunks,
-  decodePageCursor,
-  encodePageCursor,
   inTransaction,
-  pageLimit,
+  type Page,
   run,
   type Store,
   type StoreTransaction,
+  seqPage,
 } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { deliveryId } from "./ids.js";
@@ -63,11 +62,7 @@ export interface InsertMatchesResult {
   suppressedDeliveryIds: string[];
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Pass as `cursor` to get the next page; `null` on the last page. */
-  nextCursor: string | null;
-}
+export type { Page } from "./db.js";
 
 export interface ListMatchesParameters {
   tenantId: string;
@@ -342,25 +337,13 @@ async function get(store: Store, tenantId: string, id: string): Promise<StoredMa
 
 /** A tenant's matches, newest first, with cursor pagination. */
 async function list(store: Store, parameters: ListMatchesParameters): Promise<Page<StoredMatch>> {
-  const limit = pageLimit(parameters.limit, "matches.list");
   const filters: SQL[] = [eq(matchesTable.tenantId, parameters.tenantId)];
   if (parameters.monitorId !== undefined) filters.push(eq(matchesTable.monitorId, parameters.monitorId));
   if (parameters.networkId !== undefined) filters.push(eq(matchesTable.networkId, parameters.networkId));
   if (parameters.status !== undefined) filters.push(eq(matchesTable.status, parameters.status));
-  if (parameters.cursor !== undefined) {
-    filters.push(lt(matchesTable.seq, decodePageCursor(parameters.cursor, "matches.list")));
-  }
-  return run(store, "matches.list", async (db) => {
-    const rows = await db
-      .select()
-      .from(matchesTable)
-      .where(and(...filters))
-      .orderBy(desc(matchesTable.seq))
-      .limit(limit + 1);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last !== undefined ? encodePageCursor(last.seq) : null };
-  });
+  return seqPage(store, "matches.list", parameters, matchesTable.seq, filters, (db, where, limit) =>
+    db.select().from(matchesTable).where(where).orderBy(desc(matchesTable.seq)).limit(limit),
+  );
 }
 
 /** Matches: stored once per deterministic id, with their deliveries (the outbox). */

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { inTransaction, run, type Store } from "./db.js";
+import { inTransaction, run, type Store, saveVersioned } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { monitors as monitorsTable, monitorVersions } from "./schema.js";
 import { policyFromJson, policyToJson, type ThrottlePolicy } from "./throttle.js";
@@ -70,53 +70,51 @@ async function save(store: Store, parameters: SaveMonitorParameters, now: Date =
               ),
             )
             .for("update");
-    let row: MonitorRow;
-    if (existing === undefined) {
-      const [inserted] = await tx
-        .insert(monitorsTable)
-        .values({
-          ...(parameters.id === undefined ? {} : { id: parameters.id }),
-          tenantId: parameters.tenantId,
-          name: parameters.name,
-          config: parameters.config,
-          throttle,
-          paused,
+    const row = await saveVersioned(existing, {
+      unchanged: (current) =>
+        current.name === parameters.name &&
+        current.paused === paused &&
+        JSON.stringify(current.config) === JSON.stringify(parameters.config) &&
+        JSON.stringify(current.throttle ?? null) === JSON.stringify(throttle),
+      insert: () =>
+        tx
+          .insert(monitorsTable)
+          .values({
+            ...(parameters.id === undefined ? {} : { id: parameters.id }),
+            tenantId: parameters.tenantId,
+            name: parameters.name,
+            config: parameters.config,
+            throttle,
+            paused,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning(),
+      update: (current) =>
+        tx
+          .update(monitorsTable)
+          .set({
+            name: parameters.name,
+            config: parameters.config,
+            throttle,
+            paused,
+            version: current.version + 1,
+            updatedAt: now,
+          })
+          .where(eq(monitorsTable.id, current.id))
+          .returning(),
+      recordVersion: (saved) =>
+        tx.insert(monitorVersions).values({
+          tenantId: saved.tenantId,
+          monitorId: saved.id,
+          version: saved.version,
+          name: saved.name,
+          config: saved.config,
+          throttle: saved.throttle,
+          paused: saved.paused,
           createdAt: now,
           updatedAt: now,
-        })
-        .returning();
-      row = inserted!;
-    } else {
-      const unchanged =
-        existing.name === parameters.name &&
-        existing.paused === paused &&
-        JSON.stringify(existing.config) === JSON.stringify(parameters.config) &&
-        JSON.stringify(existing.throttle ?? null) === JSON.stringify(throttle);
-      if (unchanged) return fromRow(existing);
-      const [updated] = await tx
-        .update(monitorsTable)
-        .set({
-          name: parameters.name,
-          config: parameters.config,
-          throttle,
-          paused,
-          version: existing.version + 1,
-          updatedAt: now,
-        })
-        .where(eq(monitorsTable.id, existing.id))
-        .returning();
-      row = updated!;
-    }
-    await tx.insert(monitorVersions).values({
-      tenantId: row.tenantId,
-      monitorId: row.id,
-      version: row.version,
-      name: row.name,
-      config: row.config,
-      throttle: row.throttle,
-      paused: row.paused,
-      createdAt: now,
-      updatedAt: now,
+        }),
     });
     return fromRow(row);
   });

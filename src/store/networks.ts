@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, or, type SQL } from "drizzle-orm";
-import { inTransaction, run, type Store, type StoreExecutor } from "./db.js";
+import { inTransaction, run, type Store, type StoreExecutor, saveVersioned } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { networks as networksTable } from "./schema.js";
 
@@ -37,36 +37,35 @@ async function findLive(executor: StoreExecutor, tenantId: string | null, slug: 
 async function save(store: Store, parameters: SaveNetworkParameters, now: Date = new Date()): Promise<StoredNetwork> {
   return inTransaction(store, "networks.save", async (tx) => {
     const existing = await findLive(tx, parameters.tenantId, parameters.slug, true);
-    if (existing === undefined) {
-      const [row] = await tx
-        .insert(networksTable)
-        .values({
-          ...(parameters.id === undefined ? {} : { id: parameters.id }),
-          tenantId: parameters.tenantId,
-          slug: parameters.slug,
-          networkType: parameters.networkType,
-          config: parameters.config,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      return row!;
-    }
-    const changed =
-      existing.networkType !== parameters.networkType ||
-      JSON.stringify(existing.config) !== JSON.stringify(parameters.config);
-    if (!changed) return existing;
-    const [row] = await tx
-      .update(networksTable)
-      .set({
-        networkType: parameters.networkType,
-        config: parameters.config,
-        version: existing.version + 1,
-        updatedAt: now,
-      })
-      .where(eq(networksTable.id, existing.id))
-      .returning();
-    return row!;
+    return saveVersioned(existing, {
+      unchanged: (current) =>
+        current.networkType === parameters.networkType &&
+        JSON.stringify(current.config) === JSON.stringify(parameters.config),
+      insert: () =>
+        tx
+          .insert(networksTable)
+          .values({
+            ...(parameters.id === undefined ? {} : { id: parameters.id }),
+            tenantId: parameters.tenantId,
+            slug: parameters.slug,
+            networkType: parameters.networkType,
+            config: parameters.config,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning(),
+      update: (current) =>
+        tx
+          .update(networksTable)
+          .set({
+            networkType: parameters.networkType,
+            config: parameters.config,
+            version: current.version + 1,
+            updatedAt: now,
+          })
+          .where(eq(networksTable.id, current.id))
+          .returning(),
+    });
   });
 }
 

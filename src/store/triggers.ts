@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { inTransaction, run, type Store } from "./db.js";
+import { inTransaction, run, type Store, saveVersioned } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { triggers as triggersTable, triggerVersions } from "./schema.js";
 
@@ -35,49 +35,46 @@ async function save(store: Store, parameters: SaveTriggerParameters, now: Date =
         ),
       )
       .for("update");
-    let row: StoredTrigger;
-    if (existing === undefined) {
-      const [inserted] = await tx
-        .insert(triggersTable)
-        .values({
-          ...(parameters.id === undefined ? {} : { id: parameters.id }),
-          tenantId: parameters.tenantId,
-          key: parameters.key,
-          triggerType: parameters.triggerType,
-          config: parameters.config,
+    return saveVersioned(existing, {
+      unchanged: (current) =>
+        current.triggerType === parameters.triggerType &&
+        JSON.stringify(current.config) === JSON.stringify(parameters.config),
+      insert: () =>
+        tx
+          .insert(triggersTable)
+          .values({
+            ...(parameters.id === undefined ? {} : { id: parameters.id }),
+            tenantId: parameters.tenantId,
+            key: parameters.key,
+            triggerType: parameters.triggerType,
+            config: parameters.config,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning(),
+      update: (current) =>
+        tx
+          .update(triggersTable)
+          .set({
+            triggerType: parameters.triggerType,
+            config: parameters.config,
+            version: current.version + 1,
+            updatedAt: now,
+          })
+          .where(eq(triggersTable.id, current.id))
+          .returning(),
+      recordVersion: (row) =>
+        tx.insert(triggerVersions).values({
+          tenantId: row.tenantId,
+          triggerId: row.id,
+          version: row.version,
+          key: row.key,
+          triggerType: row.triggerType,
+          config: row.config,
           createdAt: now,
           updatedAt: now,
-        })
-        .returning();
-      row = inserted!;
-    } else {
-      const unchanged =
-        existing.triggerType === parameters.triggerType &&
-        JSON.stringify(existing.config) === JSON.stringify(parameters.config);
-      if (unchanged) return existing;
-      const [updated] = await tx
-        .update(triggersTable)
-        .set({
-          triggerType: parameters.triggerType,
-          config: parameters.config,
-          version: existing.version + 1,
-          updatedAt: now,
-        })
-        .where(eq(triggersTable.id, existing.id))
-        .returning();
-      row = updated!;
-    }
-    await tx.insert(triggerVersions).values({
-      tenantId: row.tenantId,
-      triggerId: row.id,
-      version: row.version,
-      key: row.key,
-      triggerType: row.triggerType,
-      config: row.config,
-      createdAt: now,
-      updatedAt: now,
+        }),
     });
-    return row;
   });
 }
 

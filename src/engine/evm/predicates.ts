@@ -9,7 +9,14 @@
  * expression evaluates to false **without an error** (an error would be a diagnostic the evaluation must report).
  * Every rule below serves that guarantee.
  */
-import { type ConditionExpression, type Expression, evmDialect, type Literal } from "../../expr/index.js";
+import {
+  type ConditionExpression,
+  type Expression,
+  evmDialect,
+  type Literal,
+  EVM_SIGNED_KINDS as SIGNED_KINDS,
+  EVM_UNSIGNED_KINDS as UNSIGNED_KINDS,
+} from "../../expr/index.js";
 import type { AbiParam, AbiType } from "./abi.js";
 
 /** How the evaluator presents a parameter's value text, which decides the comparisons that cannot fail. */
@@ -91,8 +98,6 @@ export type Atom =
  */
 export type KeyKind = "uint" | "int" | "address" | "text";
 
-const SIGNED_KINDS = new Set(["int8", "int16", "int32", "int64", "int128", "int256"]);
-const UNSIGNED_KINDS = new Set(["uint8", "uint16", "uint32", "uint64", "uint128", "uint256", "number"]);
 /** The EVM dialect's array kinds whose decoded value is a JSON array (not `tuple[]`: `[(…),(…)]` is not JSON). */
 const JSON_ARRAY_KINDS = new Set([
   "uint8[]",

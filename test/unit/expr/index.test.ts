@@ -8,6 +8,8 @@ const SRC = join(import.meta.dirname, "../../../src/expr");
 describe("src/expr module surface", () => {
   it("exports exactly its public API", () => {
     expect(Object.keys(expr).sort()).toEqual([
+      "EVM_SIGNED_KINDS",
+      "EVM_UNSIGNED_KINDS",
       "ExpressionError",
       "MAX_EXPRESSION_LENGTH",
       "MAX_NESTING_DEPTH",
