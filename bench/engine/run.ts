@@ -2,8 +2,10 @@
  * Engine benchmark: how long `evaluateBlock` takes on mainnet-shaped blocks for 10 / 1,000 / 10,000 monitors, compared
  * with the floor (`JSON.parse` of the block's RPC payload) and with a naive per-monitor baseline.
  *
- * Usage: `npx tsx bench/engine/run.ts [--blocks N] [--quick] [--seed N] [--monitors 10,1000,10000]` (or `npm run bench`). Prints one JSON
- * document to stdout; progress goes to stderr.
+ * Usage: `npx tsx bench/engine/run.ts [--chain evm|stellar|all] [--blocks N] [--quick] [--seed N] [--monitors 10,1000,10000]`
+ * (or `npm run bench`). Prints one JSON document to stdout; progress goes to stderr. The EVM report's keys are at the
+ * top level; the Stellar benchmark (`bench/engine/stellar`, floor: decoding the ledger's XDR) is under `stellar`.
+ * `--blocks` sets the number of measured Stellar ledgers too.
  */
 import { pathToFileURL } from "node:url";
 import { evmEvaluationCounters, evmIndexCounters, resetEvmEvaluationCounters } from "../../src/engine/evm/evaluate.js";
@@ -14,6 +16,7 @@ import { type BenchMonitorDefinition, generateMonitors } from "./generate-monito
 import { DEFAULT_POPULATION_SEED, population } from "./population.js";
 import { createRng } from "./prng.js";
 import { evmBlockFromPayload } from "./rpc-block.js";
+import { type RunStellarBenchmarkOptions, runStellarBenchmark, type StellarBenchReport } from "./stellar/run.js";
 
 export interface BenchOptions {
   /** Measured blocks per monitor count. */
@@ -315,8 +318,17 @@ export function runBenchmark(overrides: RunBenchmarkOptions = {}, log: Log = () 
   };
 }
 
-function parseArgs(argv: readonly string[]): RunBenchmarkOptions {
-  const options: RunBenchmarkOptions = {};
+export type BenchChain = "evm" | "stellar";
+
+/** What `main` prints: the EVM report (empty when `--chain stellar`), the chains that ran, and the Stellar report. */
+export type EngineBenchReport = BenchReport & { chains: BenchChain[]; stellar?: StellarBenchReport };
+
+interface CliOptions extends RunBenchmarkOptions {
+  chains: BenchChain[];
+}
+
+function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { chains: ["evm", "stellar"] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = (): number => {
@@ -324,7 +336,12 @@ function parseArgs(argv: readonly string[]): RunBenchmarkOptions {
       if (!Number.isInteger(value) || value < 0) throw new Error(`${arg} needs a non-negative integer`);
       return value;
     };
-    if (arg === "--quick") options.quick = true;
+    if (arg === "--chain") {
+      const chain = argv[++i];
+      if (chain === "evm" || chain === "stellar") options.chains = [chain];
+      else if (chain === "all") options.chains = ["evm", "stellar"];
+      else throw new Error(`--chain needs evm, stellar or all (got ${JSON.stringify(chain)})`);
+    } else if (arg === "--quick") options.quick = true;
     else if (arg === "--blocks") options.blocks = Math.max(1, next());
     else if (arg === "--seed") options.seed = next();
     else if (arg === "--monitors") {
@@ -332,7 +349,11 @@ function parseArgs(argv: readonly string[]): RunBenchmarkOptions {
         .split(",")
         .map(Number)
         .filter((n) => Number.isInteger(n) && n > 0);
-    } else throw new Error(`unknown argument ${arg} (expected --blocks N, --quick, --seed N, --monitors a,b,c)`);
+    } else {
+      throw new Error(
+        `unknown argument ${arg} (expected --chain evm|stellar|all, --blocks N, --quick, --seed N, --monitors a,b,c)`,
+      );
+    }
   }
   return options;
 }
@@ -347,10 +368,36 @@ const processIo: MainIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
+/** The EVM part of the report when the EVM benchmark did not run (`--chain stellar`): same keys, no results. */
+function skippedEvmReport(): BenchReport {
+  return {
+    benchmark: "engine-evm",
+    node: process.version,
+    blocks: 0,
+    warmupBlocks: 0,
+    block: { transactionsMedian: 0, logsMedian: 0, payloadBytesMedian: 0 },
+    results: [],
+    target: { ratioAt10000: TARGET_RATIO_AT_10000, met: null },
+    notes: ["EVM benchmark not run (--chain stellar)."],
+  };
+}
+
 /** CLI entry: parses flags, runs, writes the JSON report to stdout and progress to stderr. */
-export function main(argv: readonly string[] = process.argv.slice(2), io: MainIo = processIo): BenchReport {
-  const options = parseArgs(argv);
-  const report = runBenchmark(options, (message) => io.stderr(`[bench] ${message}\n`));
+export function main(argv: readonly string[] = process.argv.slice(2), io: MainIo = processIo): EngineBenchReport {
+  const { chains, ...options } = parseArgs(argv);
+  const log = (message: string) => io.stderr(`[bench] ${message}\n`);
+  const evm = chains.includes("evm") ? runBenchmark(options, log) : skippedEvmReport();
+  const report: EngineBenchReport = { ...evm, chains };
+  if (chains.includes("stellar")) {
+    const { blocks, quick, seed, monitorCounts } = options;
+    const stellarOptions: RunStellarBenchmarkOptions = {
+      ...(quick === undefined ? {} : { quick }),
+      ...(blocks === undefined ? {} : { ledgers: blocks }),
+      ...(seed === undefined ? {} : { seed }),
+      ...(monitorCounts === undefined ? {} : { monitorCounts }),
+    };
+    report.stellar = runStellarBenchmark(stellarOptions, log);
+  }
   io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
