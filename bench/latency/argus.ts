@@ -149,32 +149,25 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 async function startChild(options: StartBenchArgusOptions): Promise<BenchArgus> {
-  const child = spawn(
-    path.join(repoRoot, "bin/argus"),
-    [
-      "start",
-      "--config-dir",
-      options.configDir,
-      "--data-dir",
-      options.dataDir,
-      "--port",
-      "0",
-      "--allow-private-networks",
-    ],
-    {
-      env: {
-        ...process.env,
-        ARGUS_LOG_LEVEL: "warn",
-        ...(options.cpuProfileDir
-          ? {
-              NODE_OPTIONS:
-                `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${options.cpuProfileDir}`.trim(),
-            }
-          : {}),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const args = [
+    "start",
+    "--config-dir",
+    options.configDir,
+    "--data-dir",
+    options.dataDir,
+    "--port",
+    "0",
+    "--allow-private-networks",
+  ];
+  const bin = path.join(repoRoot, "bin/argus");
+  // `--cpu-prof` is refused in NODE_OPTIONS: a profiled run starts node on bin/argus explicitly.
+  const [command, argv] = options.cpuProfileDir
+    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`, bin, ...args]]
+    : [bin, args];
+  const child = spawn(command, argv, {
+    env: { ...process.env, ARGUS_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) if (line.trim() !== "") options.log(`argus: ${line}`);
