@@ -23,6 +23,7 @@ import {
 } from "viem";
 import type { Hex, RpcBlockHeader, RpcLog, RpcReceipt, RpcTransaction } from "../../src/engine/evm-block.js";
 import { abiEvent, abiFunction } from "./abis.js";
+import { unitsFromExp, usdExp } from "./amounts.js";
 import { DEFAULT_POPULATION_SEED, type Pool, type Population, population, type Token } from "./population.js";
 import { createRng, mixSeed, type Rng } from "./prng.js";
 
@@ -99,31 +100,6 @@ type Template = (ctx: Ctx) => TxDraft;
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Value helpers
-
-function randomBelow(rng: Rng, bound: bigint): bigint {
-  if (bound <= 1n) return 0n;
-  return BigInt(`0x${rng.hex(32)}`) % bound;
-}
-
-/** An integer close to `10 ** exp10`, with random low digits (so amounts look like real ones). */
-function unitsFromExp(rng: Rng, exp10: number): bigint {
-  if (exp10 < 0) return 1n;
-  const whole = Math.floor(exp10);
-  const lead = Math.floor(10 ** (exp10 - whole) * 1e6);
-  if (whole >= 6) {
-    const shift = 10n ** BigInt(whole - 6);
-    return BigInt(lead) * shift + randomBelow(rng, shift);
-  }
-  return BigInt(Math.max(1, Math.floor(lead / 10 ** (6 - whole))));
-}
-
-/** log10 of a USD amount: mostly $1–$100k; 3% $100k–$3M; 0.3% whales at $3M–$30M. */
-function usdExp(rng: Rng): number {
-  const r = rng.next();
-  if (r < 0.003) return 6.5 + rng.next();
-  if (r < 0.033) return 5 + rng.next() * 1.5;
-  return rng.next() * 5;
-}
 
 function tokenAmount(rng: Rng, token: Token, usd: number = usdExp(rng)): bigint {
   return unitsFromExp(rng, usd - token.priceExp + token.decimals);

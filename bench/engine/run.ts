@@ -11,10 +11,10 @@ import { pathToFileURL } from "node:url";
 import { evmEvaluationCounters, evmIndexCounters, resetEvmEvaluationCounters } from "../../src/engine/evm/evaluate.js";
 import type { EvmBlock } from "../../src/engine/evm-block.js";
 import { compileMonitors, evaluateBlock } from "../../src/engine/index.js";
+import { quantile, round, sample, timed } from "../stats.js";
 import { generateBlock } from "./generate-block.js";
-import { type BenchMonitorDefinition, generateMonitors } from "./generate-monitors.js";
+import { generateMonitors } from "./generate-monitors.js";
 import { DEFAULT_POPULATION_SEED, population } from "./population.js";
-import { createRng } from "./prng.js";
 import { evmBlockFromPayload } from "./rpc-block.js";
 import { type RunStellarBenchmarkOptions, runStellarBenchmark, type StellarBenchReport } from "./stellar/run.js";
 
@@ -105,28 +105,6 @@ interface PreparedBlock {
 
 type Log = (message: string) => void;
 
-function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const a = sorted[lower] as number;
-  const b = sorted[upper] as number;
-  return a + (b - a) * (position - lower);
-}
-
-function round(value: number, digits = 3): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-function timed<T>(fn: () => T): [T, number] {
-  const start = performance.now();
-  const result = fn();
-  return [result, performance.now() - start];
-}
-
 function prepareBlocks(options: BenchOptions, log: Log): PreparedBlock[] {
   const pop = population(DEFAULT_POPULATION_SEED);
   const total = options.warmupBlocks + options.blocks;
@@ -147,21 +125,6 @@ function prepareBlocks(options: BenchOptions, log: Log): PreparedBlock[] {
   });
 }
 
-function sampleDefinitions(
-  definitions: BenchMonitorDefinition[],
-  size: number,
-  seed: number,
-): BenchMonitorDefinition[] {
-  if (definitions.length <= size) return definitions;
-  const rng = createRng(seed);
-  const pool = [...definitions];
-  for (let i = 0; i < size; i++) {
-    const j = rng.int(i, pool.length - 1);
-    [pool[i], pool[j]] = [pool[j] as BenchMonitorDefinition, pool[i] as BenchMonitorDefinition];
-  }
-  return pool.slice(0, size);
-}
-
 function benchCount(count: number, blocks: PreparedBlock[], options: BenchOptions, log: Log): BenchResult {
   const definitions = generateMonitors({ seed: options.seed, count, tenants: options.tenants });
   const tenants = new Set(definitions.map((definition) => definition.tenantId)).size;
@@ -176,9 +139,7 @@ function benchCount(count: number, blocks: PreparedBlock[], options: BenchOption
   }
 
   const naiveSet =
-    count <= options.naiveFullMax
-      ? definitions
-      : sampleDefinitions(definitions, options.naiveSample, options.seed + count);
+    count <= options.naiveFullMax ? definitions : sample(definitions, options.naiveSample, options.seed + count);
   const naiveIds = new Set(naiveSet.map((definition) => definition.id));
   const scale = count / naiveSet.length;
 

@@ -1,4 +1,5 @@
 /** Pure helpers of the latency benchmark: quantiles, summaries and the computed OZ cron baseline. */
+import { quantile, round as roundTo } from "../stats.js";
 
 export interface Summary {
   count: number;
@@ -10,21 +11,11 @@ export interface Summary {
   max: number;
 }
 
-/** Linear-interpolation quantile (the same definition as `bench/engine`); NaN for no values. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const a = sorted[lower] as number;
-  const b = sorted[upper] as number;
-  return a + (b - a) * (position - lower);
-}
+export { quantile } from "../stats.js";
 
+/** Latency figures are milliseconds: one decimal by default. */
 export function round(value: number, digits = 1): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
+  return roundTo(value, digits);
 }
 
 export function summarize(values: readonly number[], digits = 1): Summary {

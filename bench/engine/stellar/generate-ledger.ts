@@ -15,6 +15,7 @@
  */
 import { type Asset, Networks, StrKey, xdr } from "@stellar/stellar-sdk";
 import type { StellarRpcEvent, StellarRpcLedger, StellarRpcTransaction } from "../../../src/engine/stellar-ledger.js";
+import { randomBelow, unitsFromExp, usdExp } from "../amounts.js";
 import { createRng, mixSeed, type Rng } from "../prng.js";
 import {
   DEFAULT_STELLAR_POPULATION_SEED,
@@ -130,34 +131,9 @@ type Template = (ctx: Ctx) => TxDraft;
 // ---------------------------------------------------------------------------------------------------------------
 // Values
 
-function randomBelow(rng: Rng, bound: bigint): bigint {
-  if (bound <= 1n) return 0n;
-  return BigInt(`0x${rng.hex(16)}`) % bound;
-}
-
-/** An integer close to `10 ** exp10` with random low digits. */
-function unitsFromExp(rng: Rng, exp10: number): bigint {
-  if (exp10 < 0) return 1n;
-  const whole = Math.floor(exp10);
-  const lead = Math.floor(10 ** (exp10 - whole) * 1e6);
-  if (whole >= 6) {
-    const shift = 10n ** BigInt(whole - 6);
-    return BigInt(lead) * shift + randomBelow(rng, shift);
-  }
-  return BigInt(Math.max(1, Math.floor(lead / 10 ** (6 - whole))));
-}
-
-/** log10 of a USD amount: mostly $1–$100k; 3% $100k–$3M; 0.3% whales at $3M–$30M. */
-function usdExp(rng: Rng): number {
-  const r = rng.next();
-  if (r < 0.003) return 6.5 + rng.next();
-  if (r < 0.033) return 5 + rng.next() * 1.5;
-  return rng.next() * 5;
-}
-
 /** An amount of `token` in stroops (7 decimals), optionally for a given USD exponent. */
 function amountOf(ctx: Ctx, token: StellarToken, exp: number = usdExp(ctx.rng)): bigint {
-  return unitsFromExp(ctx.rng, exp - token.priceExp + 7);
+  return unitsFromExp(ctx.rng, exp - token.priceExp + 7, 16);
 }
 
 const INT64_MAX = (1n << 63n) - 1n;
@@ -241,7 +217,7 @@ function classicTransferChanges(ctx: Ctx, asset: Asset, from: string, to: string
     [from, -amount],
     [to, amount],
   ] as const) {
-    const before = clampInt64(amount * 3n + randomBelow(ctx.rng, amount * 50n + 1_000_000_000n));
+    const before = clampInt64(amount * 3n + randomBelow(ctx.rng, amount * 50n + 1_000_000_000n, 16));
     const after = before + delta < 0n ? 0n : clampInt64(before + delta);
     const modifiedAt = lastModified(ctx);
     if (asset.isNative()) {
@@ -742,7 +718,11 @@ function route(ctx: Ctx, first: StellarPair, amountUsd: number): Hop[] {
 
 /** A reserve of `pair` in stroops of its token `index`: the pair's depth, jittered by ±5%. */
 function reserveOf(ctx: Ctx, pair: StellarPair, index: number): bigint {
-  return unitsFromExp(ctx.rng, pair.reserveUsdExp + (ctx.rng.next() - 0.5) * 0.04 - tokenAt(ctx, index).priceExp + 7);
+  return unitsFromExp(
+    ctx.rng,
+    pair.reserveUsdExp + (ctx.rng.next() - 0.5) * 0.04 - tokenAt(ctx, index).priceExp + 7,
+    16,
+  );
 }
 
 /** Events and changes of swapping through `hops` for `user`: per hop a transfer in, `Swap`, `Sync`, a transfer out. */
@@ -907,7 +887,7 @@ const oracleUpdate: Template = (ctx) => {
   const oracle = ctx.pop.oracles[ctx.rng.int(0, ctx.pop.oracles.length - 1)] as StellarContract;
   const operator = ctx.pop.sponsors[ctx.rng.int(0, 2)] as string;
   const prices = Array.from({ length: ctx.rng.int(8, 20) }, () =>
-    sc.i128(unitsFromExp(ctx.rng, 10 + ctx.rng.next() * 8)),
+    sc.i128(unitsFromExp(ctx.rng, 10 + ctx.rng.next() * 8, 16)),
   );
   const timestamp = BigInt(ctx.closeTime - (ctx.closeTime % 300)) * 1000n;
   const call: Call = { contract: oracle, fn: "set_price", args: [sc.vec(prices), sc.u64(timestamp)] };

@@ -11,7 +11,7 @@ import {
 } from "../../../src/engine/index.js";
 import { resetStellarEvaluationCounters, stellarEvaluationCounters } from "../../../src/engine/stellar/evaluate.js";
 import type { StellarContractSpecEntry } from "../../../src/engine/stellar-ledger.js";
-import { createRng } from "../prng.js";
+import { quantile, round, sample, timed } from "../../stats.js";
 import { generateStellarLedger } from "./generate-ledger.js";
 import { generateStellarMonitors, stellarContractSpecsFor } from "./generate-monitors.js";
 import { DEFAULT_STELLAR_POPULATION_SEED, type StellarPopulation, stellarPopulation } from "./population.js";
@@ -130,28 +130,6 @@ interface PreparedLedger {
 
 type Log = (message: string) => void;
 
-function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const a = sorted[lower] as number;
-  const b = sorted[upper] as number;
-  return a + (b - a) * (position - lower);
-}
-
-function round(value: number, digits = 3): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-function timed<T>(fn: () => T): [T, number] {
-  const start = performance.now();
-  const result = fn();
-  return [result, performance.now() - start];
-}
-
 function prepareLedgers(options: StellarBenchOptions, pop: StellarPopulation, log: Log): PreparedLedger[] {
   const total = options.warmupLedgers + options.ledgers;
   log(`generating ${total} Stellar ledgers of ${options.transactionsPerLedger} transactions`);
@@ -168,17 +146,6 @@ function prepareLedgers(options: StellarBenchOptions, pop: StellarPopulation, lo
       stats: generated.stats,
     };
   });
-}
-
-function sampleDefinitions<T>(definitions: T[], size: number, seed: number): T[] {
-  if (definitions.length <= size) return definitions;
-  const rng = createRng(seed);
-  const pool = [...definitions];
-  for (let i = 0; i < size; i++) {
-    const j = rng.int(i, pool.length - 1);
-    [pool[i], pool[j]] = [pool[j] as T, pool[i] as T];
-  }
-  return pool.slice(0, size);
 }
 
 function stellarCompileOptions(
@@ -212,9 +179,7 @@ function benchCount(
   }
 
   const naiveSet =
-    count <= options.naiveFullMax
-      ? definitions
-      : sampleDefinitions(definitions, options.naiveSample, options.seed + count);
+    count <= options.naiveFullMax ? definitions : sample(definitions, options.naiveSample, options.seed + count);
   // Each naive monitor gets the specs of its own addresses, looked up up front.
   const naiveRuns = naiveSet.map((definition) => ({
     definitions: [definition],
