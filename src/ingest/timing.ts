@@ -1,4 +1,5 @@
 /** Timers for the watcher: every wait ends early when its signal aborts, and no timer outlives its wait. */
+import { setMaxListeners } from "node:events";
 
 /** Resolves after `ms`, or as soon as `signal` aborts (it never rejects: callers check `signal.aborted`). */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -72,6 +73,9 @@ export function backoffMs(policy: BackoffPolicy, attempt: number, random: () => 
 /** An `AbortController` that also aborts when `parent` does; `dispose()` detaches it. */
 export function childController(parent: AbortSignal): { controller: AbortController; dispose(): void } {
   const controller = new AbortController();
+  // Catch-up fetches a batch of blocks concurrently, each request listening on this signal (and removing its
+  // listener when done): more than Node's default of 10 listeners is expected here, not a leak.
+  setMaxListeners(64, controller.signal);
   const onAbort = () => controller.abort(parent.reason);
   if (parent.aborted) onAbort();
   else parent.addEventListener("abort", onAbort, { once: true });

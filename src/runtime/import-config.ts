@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedConfig } from "../config/index.js";
 import { DEFAULT_TENANT_ID, monitors, networks, type Store, triggers } from "../store/index.js";
@@ -57,7 +57,6 @@ export async function importConfigDir(store: Store, loaded: LoadedConfig): Promi
 }
 
 async function jsonFiles(loaded: LoadedConfig, folder: string): Promise<string[]> {
-  const { readdir } = await import("node:fs/promises");
   const dir = path.join(loaded.dir, folder);
   const names = await readdir(dir).catch(() => [] as string[]);
   return names
