@@ -172,7 +172,7 @@ export const SETTINGS = [
     path: ["shards", "count"],
     kind: { type: "int", min: 1, max: 4096 },
     env: ["ARGUS_SHARD_COUNT"],
-    default: 64,
+    default: 512,
     description: "number of tenant shards workers divide among themselves",
   },
   {
