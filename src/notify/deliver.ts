@@ -19,6 +19,7 @@ import { renderSlackBody } from "./channels/slack.js";
 import { renderTelegramBody, TELEGRAM_API_BASE_URL, telegramSendMessageUrl } from "./channels/telegram.js";
 import type { RenderedBody } from "./channels/types.js";
 import { DEFAULT_WEBHOOK_METHOD, renderWebhookBody, webhookHeaders } from "./channels/webhook.js";
+import { DISCORD_ORIGIN, rebaseUrl, SLACK_ORIGIN } from "./endpoints.js";
 import { NotifyError } from "./errors.js";
 import { httpLabel, sendHttp } from "./http.js";
 import { scrub, secretList, urlSecretParts } from "./redact.js";
@@ -137,12 +138,14 @@ async function attempt(notification: Notification, options: DeliverOptions): Pro
   const vars = notification.variables ?? buildTemplateVariables(match);
   switch (trigger.trigger_type) {
     case "slack": {
-      const url = secretValue(trigger.config.slack_url, "slack_url", options);
+      const configured = secretValue(trigger.config.slack_url, "slack_url", options);
+      const url = rebaseUrl(configured, SLACK_ORIGIN, options.slackBaseUrl);
       const rendered = renderSlackBody(trigger.config.message, vars);
       return withRender(rendered, await postRendered("Slack webhook", url, rendered, [], options));
     }
     case "discord": {
-      const url = secretValue(trigger.config.discord_url, "discord_url", options);
+      const configured = secretValue(trigger.config.discord_url, "discord_url", options);
+      const url = rebaseUrl(configured, DISCORD_ORIGIN, options.discordBaseUrl);
       const rendered = renderDiscordBody(trigger.config.message, vars);
       return withRender(rendered, await postRendered("Discord webhook", url, rendered, [], options));
     }

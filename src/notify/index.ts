@@ -37,6 +37,13 @@ export {
   webhookHeaders,
 } from "./channels/webhook.js";
 export { deliver, deliverWithRetry, retryDelayMs } from "./deliver.js";
+export {
+  type ChannelEndpoints,
+  channelEndpointsFromEnv,
+  DISCORD_ORIGIN,
+  rebaseUrl,
+  SLACK_ORIGIN,
+} from "./endpoints.js";
 export { NotifyError, type NotifyErrorCode } from "./errors.js";
 export { escapeMarkdownV2 } from "./markdown-v2.js";
 export { ozSignature, standardWebhookKey, standardWebhookSignature } from "./signing.js";

@@ -44,6 +44,10 @@ export interface DeliverOptions {
   env?: SecretEnv;
   /** Telegram Bot API base URL. @default "https://api.telegram.org" */
   telegramApiBaseUrl?: string;
+  /** Operator setting: replaces the `https://hooks.slack.com` origin of Slack URLs (a relay, a test receiver). */
+  slackBaseUrl?: string;
+  /** Operator setting: replaces the `https://discord.com` origin of Discord URLs (a relay, a test receiver). */
+  discordBaseUrl?: string;
   /** SMTP session security; default by port (§15: 465 implicit TLS, other ports STARTTLS). */
   smtpTlsMode?: SmtpTlsMode;
   /**

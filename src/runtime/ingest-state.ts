@@ -1,6 +1,8 @@
 import type { BlockRef, IngestState, LinkedBlockRef } from "../ingest/index.js";
 import { blockHashes, cursors, type Store } from "../store/index.js";
 
+const PRUNE_EVERY = 32n;
+
 /**
  * The watcher's `IngestState` on the store: cursors and recent block hashes per network, keyed by the store's
  * network id (the watcher speaks slugs). Rewinding after a reorg also marks the orphaned blocks' matches and
@@ -23,14 +25,18 @@ export function createStoreIngestState(
     },
     async recordBlock(slug, block: LinkedBlockRef) {
       const networkId = idOf(slug);
-      // Blocks without a checkable parent (hardhat's bulk-mined blocks) are linked to nothing: "" never matches.
-      await blockHashes.record(
-        store,
-        networkId,
-        [{ blockNumber: block.number, blockHash: block.hash, parentHash: block.parentHash ?? "" }],
-        { keepDepth: options.keepDepth },
-      );
-      await cursors.advance(store, networkId, { blockNumber: block.number, blockHash: block.hash });
+      // One transaction per block for the hash and the cursor (this write is on the block-to-webhook path and
+      // bounds catch-up speed). Blocks without a checkable parent (hardhat's bulk-mined blocks) are linked to
+      // nothing: "" never matches.
+      await cursors.advance(store, networkId, {
+        blockNumber: block.number,
+        blockHash: block.hash,
+        parentHash: block.parentHash ?? "",
+      });
+      // Pruning every PRUNE_EVERY blocks: the few extra rows kept meanwhile only lengthen the reorg window.
+      if (block.number % PRUNE_EVERY === 0n) {
+        await blockHashes.record(store, networkId, [], { keepDepth: options.keepDepth });
+      }
     },
     async recentHashes(slug, fromNumber) {
       const rows = await blockHashes.recent(store, idOf(slug), options.keepDepth + 1);

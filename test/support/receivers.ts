@@ -47,6 +47,11 @@ export interface WebhookReceiver {
   /** Queues responses for the next requests, in order; once used up, the default response answers. */
   respondWith(...responses: ReceiverResponse[]): void;
   setDefaultResponse(response: ReceiverResponse): void;
+  /**
+   * Answers per request (after queued responses, before the default one); `undefined` falls through to the default.
+   * Lets a test fail some deliveries (e.g. those naming a given transaction) and accept the rest.
+   */
+  setResponder(responder: ((request: RecordedRequest) => ReceiverResponse | undefined) | undefined): void;
   /** Resolves once `count` requests arrived (all of them so far); rejects after `timeoutMs`. */
   waitForRequests(count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
   close(): Promise<void>;
@@ -132,11 +137,16 @@ function writeResponse(socket: Socket, response: ReceiverResponse): void {
 
 /** Starts an HTTP receiver on 127.0.0.1 (port 0) that records every request and answers as programmed. */
 export async function startWebhookReceiver(
-  options: { defaultResponse?: ReceiverResponse } = {},
+  options: {
+    defaultResponse?: ReceiverResponse;
+    /** Listen on this port (e.g. one a client was already failing to reach); default any free port. */
+    port?: number;
+  } = {},
 ): Promise<WebhookReceiver> {
   const requests: RecordedRequest[] = [];
   const queue: ReceiverResponse[] = [];
   let defaultResponse: ReceiverResponse = options.defaultResponse ?? { status: 200, body: "ok" };
+  let responder: ((request: RecordedRequest) => ReceiverResponse | undefined) | undefined;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<() => void>();
@@ -155,7 +165,7 @@ export async function startWebhookReceiver(
       answered = true;
       requests.push(parsed.request);
       for (const waiter of waiters) waiter();
-      const response = queue.shift() ?? defaultResponse;
+      const response = queue.shift() ?? responder?.(parsed.request) ?? defaultResponse;
       if (response.hang === true) return;
       if (response.delayMs !== undefined && response.delayMs > 0) {
         const timer = setTimeout(() => {
@@ -168,7 +178,13 @@ export async function startWebhookReceiver(
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("receiver has no TCP address");
   const port = address.port;
@@ -182,6 +198,9 @@ export async function startWebhookReceiver(
     },
     setDefaultResponse: (response) => {
       defaultResponse = response;
+    },
+    setResponder: (next) => {
+      responder = next;
     },
     waitForRequests: (count, timeoutMs = 5_000) =>
       new Promise((resolve, reject) => {
