@@ -14,6 +14,8 @@ export interface StoreTriggerRegistryOptions {
   ttlMs?: number;
   /** Monotonic clock for the cache, ms. @default performance.now */
   clock?: () => number;
+  /** Turns a stored config into the usable one (decrypts secrets encrypted at rest). @default as stored */
+  open?: (tenantId: string, config: unknown) => unknown;
 }
 
 type Cached = { until: number; value: RegisteredTrigger | undefined } | { until: number; error: DispatchError };
@@ -35,7 +37,7 @@ export function createStoreTriggerRegistry(store: Store, options: StoreTriggerRe
   async function load(tenantId: string, key: string): Promise<RegisteredTrigger | undefined> {
     const row = await triggers.getByKey(store, tenantId, key);
     if (row === null) return undefined;
-    const parsed = parseTrigger(row.config, {
+    const parsed = parseTrigger(options.open === undefined ? row.config : options.open(tenantId, row.config), {
       checkScripts: false,
       ...(options.env === undefined ? {} : { env: options.env }),
     });

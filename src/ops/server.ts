@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 
@@ -9,6 +9,8 @@ export interface OpsServerOptions {
   registry: Registry;
   /** Ready = every network watcher is running and the store is open. */
   ready: () => { ready: boolean; detail: Record<string, unknown> };
+  /** Serves every other path (e.g. the REST API mounted by `startArgus`); default: 404. */
+  handler?: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
 export interface OpsServer {
@@ -32,6 +34,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
         (text) => response.writeHead(200, { "content-type": options.registry.contentType }).end(text),
         () => response.writeHead(500).end(),
       );
+    } else if (options.handler !== undefined) {
+      options.handler(request, response);
     } else {
       response.writeHead(404, { "content-type": "application/json" }).end('{"status":"not_found"}');
     }

@@ -1,6 +1,15 @@
 /**
- * The running platform in one process (`argus start`): config import into the store, one block watcher per network,
- * the engine, trigger conditions, the outbox and its dispatcher, and the health/metrics endpoint, wired together and
- * stopped in order. Later roles (separate ingest, worker, dispatch processes) reuse these pieces over a bus.
+ * The running platform in one process (`argus start`): configuration from the store (optionally imported from an
+ * OZ config directory first), one block watcher per network with active monitors, the engine, trigger conditions,
+ * the outbox and its dispatcher, and the health/metrics endpoint, wired together and stopped in order. Committed
+ * configuration changes reach the running engines through LISTEN/NOTIFY (and a periodic reconciliation). Later
+ * roles (separate ingest, worker, dispatch processes) reuse these pieces over a bus.
  */
-export { type NetworkState, type RunningArgus, type StartOptions, startArgus } from "./start.js";
+export {
+  type ApiContext,
+  type MountedApi,
+  type NetworkState,
+  type RunningArgus,
+  type StartOptions,
+  startArgus,
+} from "./start.js";

@@ -1,33 +1,44 @@
-import { openNetworkClient } from "../chains/index.js";
-import {
-  ConfigError,
-  formatProblem,
-  hasErrors,
-  type LoadedConfig,
-  loadConfigDir,
-  type Network,
-} from "../config/index.js";
-import { createDispatcher, createStoreTriggerRegistry, type Dispatcher, recordMatches } from "../dispatch/index.js";
-import { evaluateBlock, type MonitorDefinition } from "../engine/index.js";
-import {
-  type BlockSource,
-  blockWatcherSettings,
-  createBlockWatcher,
-  createEvmBlockSource,
-  createEvmLiveHeads,
-  createStellarBlockSource,
-  liveHeadUrls,
-  resolveWebSocket,
-} from "../ingest/index.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ConfigError, formatProblem, hasErrors, type LoadedConfig, loadConfigDir } from "../config/index.js";
+import { createDispatcher, createStoreTriggerRegistry, type TriggerRegistry } from "../dispatch/index.js";
+import type { MonitorMatch } from "../engine/index.js";
 import { loadScriptSources, type ScriptSettings } from "../notify/conditions/index.js";
+import { channelEndpointsFromEnv } from "../notify/index.js";
 import { createMetrics, createShutdown, type Logger, type Metrics, startOpsServer } from "../ops/index.js";
-import { createStore, DEFAULT_TENANT_ID, type Store } from "../store/index.js";
-import { importConfigDir } from "./import-config.js";
-import { createStoreIngestState } from "./ingest-state.js";
+import { importBundle, readConfigDir, storedScripts, unseal } from "../portable/index.js";
+import { loadMasterKeys } from "../secrets/index.js";
+import { type ConfigChange, createStore, DEFAULT_TENANT_ID, type Store } from "../store/index.js";
+import { listenConfigChanges } from "./config-listener.js";
+import { type DesiredState, loadDesiredState } from "./desired.js";
+import { type NetworkState, startNetworkPipeline } from "./pipeline.js";
+import type { ScriptFile } from "./scripts.js";
+import { createSupervisor } from "./supervisor.js";
+
+export type { NetworkState } from "./pipeline.js";
+
+/** What a mounted API gets from the running platform. */
+export interface ApiContext {
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  env: NodeJS.ProcessEnv;
+  /** Reconciles the runtime with the store now (changes also arrive by notification; this is for tests and tools). */
+  reload(): Promise<void>;
+}
+
+/** An HTTP handler served on the ops port for every path but `/healthz`, `/readyz` and `/metrics`. */
+export interface MountedApi {
+  handle(request: IncomingMessage, response: ServerResponse): void;
+  close(): Promise<void>;
+}
 
 export interface StartOptions {
-  /** OZ config directory whose networks, monitors and triggers are imported for the default tenant. */
-  configDir: string;
+  /**
+   * OZ config directory imported for the built-in tenant at start (single-tenant mode): its networks become platform
+   * networks, its monitors, triggers and scripts the tenant's, replacing what the tenant had. Optional once the
+   * store holds configuration (multi-tenant mode: tenants import through the API or `argus import`).
+   */
+  configDir?: string;
   /** Embedded PGlite data directory (ignored when `databaseUrl` is set). */
   dataDir: string;
   databaseUrl?: string;
@@ -39,46 +50,82 @@ export interface StartOptions {
   /** Operator flag: let webhooks and chat URLs reach loopback/private addresses (self-hosted use, tests). */
   allowPrivateNetworks?: boolean;
   scriptSettings?: ScriptSettings;
+  /**
+   * Full reconciliation with the store this often, whatever the notifications said: the safety net for a
+   * notification lost while the listener reconnected.
+   * @default 30_000
+   */
+  reconcileIntervalMs?: number;
+  /** Mounts an HTTP API (the REST control plane) on the ops server. */
+  api?: (context: ApiContext) => Promise<MountedApi>;
 }
-
-export type NetworkState = "starting" | "running" | "failed" | "stopped";
 
 export interface RunningArgus {
   url: string;
   store: Store;
   metrics: Metrics;
+  /** Watched networks by label (the slug; `tenant-slug/slug` for a tenant-private network). */
   networks(): Record<string, NetworkState>;
+  /** Reconciles with the store now; resolves when the running engines reflect it. */
+  reload(): Promise<void>;
   /** Stops watching, finishes in-flight deliveries, persists cursors and closes everything. Idempotent. */
   stop(): Promise<void>;
 }
 
 /**
- * Runs every role in one process: a watcher per network with active monitors (ingest), evaluation of each block for
- * all monitors (engine), trigger conditions and the outbox (dispatch), and the health/metrics endpoint.
+ * Runs every role in one process, built from the store: a watcher per network with at least one active monitor of
+ * an active tenant (ingest), evaluation of each block for all those monitors (engine), trigger conditions and the
+ * outbox (dispatch), and the health/metrics endpoint. Configuration changes committed to the store reach the
+ * running engines within a second (LISTEN/NOTIFY), without a restart or a missed block.
  */
 export async function startArgus(options: StartOptions): Promise<RunningArgus> {
   const { logger } = options;
   const shutdown = createShutdown();
   const metrics = createMetrics();
   try {
-    const loaded = await loadConfigDir(options.configDir, { env: options.env });
-    for (const problem of loaded.problems) {
-      if (problem.severity === "warning") logger.warn({ problem: formatProblem(problem) }, "Configuration warning");
-    }
-    if (hasErrors(loaded.problems)) throw ConfigError.fromProblems(loaded.problems);
+    const loaded = options.configDir === undefined ? undefined : await loadValidConfig(options.configDir, options);
 
     const store = await createStore(
       options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir },
     );
     shutdown.add(() => store.close());
-    const imported = await importConfigDir(store, loaded);
-    const { sources: scriptSources } = await loadScriptSources(loaded.scripts);
+    // Secrets at rest: ARGUS_MASTER_KEYS, or (development) a key generated once into the data directory.
+    const masterKeys = await loadMasterKeys({ env: options.env, dataDir: options.dataDir });
+    if (masterKeys.createdPath !== undefined) {
+      logger.warn({ path: masterKeys.createdPath }, "Generated a development master key for secrets at rest");
+    }
+    const { keyring } = masterKeys;
+    let fileScripts = new Map<string, string>();
+    if (loaded !== undefined) {
+      const bundle = await readConfigDir(loaded.dir);
+      const imported = await importBundle(store, DEFAULT_TENANT_ID, bundle, {
+        env: options.env,
+        platformNetworks: true,
+        replace: true,
+        validated: loaded,
+        keyring,
+      });
+      logger.info({ saved: imported.saved, removed: imported.removed }, "Configuration directory imported");
+      // Scripts outside the config directory (absolute paths, other roots) are only on disk: read them as OZ does.
+      fileScripts = (await loadScriptSources(loaded.scripts)).sources as Map<string, string>;
+    }
+
+    // The registry caches lookups for a second; a trigger change replaces it so the next lookup reads the store.
+    const newRegistry = () =>
+      createStoreTriggerRegistry(store, {
+        env: options.env,
+        open: (tenantId, config) => unseal(keyring, tenantId, config),
+      });
+    let registry: TriggerRegistry = newRegistry();
+    const triggers: TriggerRegistry = (tenantId, key) => registry(tenantId, key);
 
     const dispatcher = createDispatcher({
       store,
-      triggers: createStoreTriggerRegistry(store, { env: options.env }),
+      triggers,
       logger,
       allowPrivateNetworks: options.allowPrivateNetworks ?? false,
+      // Operator endpoint overrides (ARGUS_SLACK_BASE_URL, ARGUS_DISCORD_BASE_URL, ARGUS_TELEGRAM_API_BASE_URL).
+      deliverOptions: channelEndpointsFromEnv(options.env),
       ...(options.scriptSettings ? { scriptSettings: options.scriptSettings } : {}),
       metrics,
     });
@@ -86,164 +133,93 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
     // Drain after watchers stop (cleanups run in reverse): in-flight attempts finish, the rest stays in the outbox.
     shutdown.add(() => dispatcher.drain());
 
-    const states = new Map<string, NetworkState>();
-    for (const [slug, network] of activeNetworks(loaded)) {
-      const definitions = monitorDefinitions(loaded, slug, imported.monitors);
-      states.set(slug, "starting");
-      const done = watchNetwork({
-        network,
-        networkId: imported.networkIds.get(slug)!,
-        definitions,
-        store,
-        dispatcher,
-        metrics,
-        logger: logger.child({ network: slug }),
-        scriptSources,
-        scriptSettings: options.scriptSettings,
-        signal: shutdown.signal,
-        setState: (state) => states.set(slug, state),
-        networkIds: imported.networkIds,
-      });
-      shutdown.add(() => done);
-    }
+    let scripts: DesiredState["scripts"] = new Map();
+    const scriptSources = (match: MonitorMatch): ReadonlyMap<string, string> | undefined => {
+      const stored = scripts.get(match.tenantId);
+      if (match.tenantId !== DEFAULT_TENANT_ID || fileScripts.size === 0) return stored;
+      return stored === undefined ? fileScripts : new Map([...fileScripts, ...stored]);
+    };
+    const supervisor = createSupervisor({
+      logger,
+      load: () =>
+        loadDesiredState(store, {
+          env: options.env,
+          logger,
+          keyring,
+          scripts: (tenantId) => tenantScripts(store, tenantId),
+        }),
+      applied: (state) => {
+        scripts = state.scripts;
+      },
+      start: (desired, setState) =>
+        startNetworkPipeline(desired, {
+          store,
+          dispatcher,
+          triggers: () => triggers,
+          scriptSources,
+          scriptSettings: options.scriptSettings,
+          metrics,
+          logger: logger.child({ network: desired.label }),
+          signal: shutdown.signal,
+          setState,
+        }),
+    });
+    shutdown.add(() => supervisor.stop());
+
+    const onChange = (change: ConfigChange) => {
+      logger.debug({ change }, "Configuration changed");
+      if (change.kind === "trigger") registry = newRegistry();
+      void supervisor.reconcile();
+    };
+    const listener = await listenConfigChanges(store, {
+      logger,
+      onChange,
+      onReconnect: () => {
+        registry = newRegistry();
+        void supervisor.reconcile();
+      },
+    });
+    shutdown.add(() => listener.close());
+    await supervisor.reconcile();
+    const interval = setInterval(() => void supervisor.reconcile(), options.reconcileIntervalMs ?? 30_000);
+    interval.unref();
+    shutdown.add(() => clearInterval(interval));
+
+    const reload = () => supervisor.reconcile();
+    const api =
+      options.api === undefined ? undefined : await options.api({ store, logger, metrics, env: options.env, reload });
+    if (api !== undefined) shutdown.add(() => api.close());
 
     const ops = await startOpsServer({
       port: options.port,
       ...(options.host ? { host: options.host } : {}),
       registry: metrics.registry,
       ready: () => {
-        const networks = Object.fromEntries(states);
-        return { ready: [...states.values()].every((s) => s === "running"), detail: { networks } };
+        const networks = supervisor.states();
+        return { ready: Object.values(networks).every((s) => s === "running"), detail: { networks } };
       },
+      ...(api === undefined ? {} : { handler: (request, response) => api.handle(request, response) }),
     });
     shutdown.add(() => ops.close());
-    logger.info({ url: ops.url, networks: [...states.keys()] }, "Argus started");
-    return { url: ops.url, store, metrics, networks: () => Object.fromEntries(states), stop: () => shutdown.kill() };
+    logger.info({ url: ops.url, networks: Object.keys(supervisor.states()) }, "Argus started");
+    return { url: ops.url, store, metrics, networks: () => supervisor.states(), reload, stop: () => shutdown.kill() };
   } catch (error) {
     await shutdown.kill();
     throw error;
   }
 }
 
-/** Networks that at least one active monitor lists (OZ watches nothing else). */
-function activeNetworks(loaded: LoadedConfig): Map<string, Network> {
-  const active = new Map<string, Network>();
-  for (const { monitor } of loaded.monitors.values()) {
-    if (monitor.paused) continue;
-    for (const slug of monitor.networks) {
-      const network = loaded.networks.get(slug);
-      if (network) active.set(slug, network);
-    }
+async function loadValidConfig(configDir: string, options: StartOptions): Promise<LoadedConfig> {
+  const loaded = await loadConfigDir(configDir, { env: options.env });
+  for (const problem of loaded.problems) {
+    if (problem.severity === "warning")
+      options.logger.warn({ problem: formatProblem(problem) }, "Configuration warning");
   }
-  return active;
+  if (hasErrors(loaded.problems)) throw ConfigError.fromProblems(loaded.problems);
+  return loaded;
 }
 
-function monitorDefinitions(
-  loaded: LoadedConfig,
-  slug: string,
-  stored: ReadonlyMap<string, { id: string; version: number }>,
-): MonitorDefinition[] {
-  const definitions: MonitorDefinition[] = [];
-  for (const [name, { monitor }] of loaded.monitors) {
-    const saved = stored.get(name);
-    if (monitor.paused || !monitor.networks.includes(slug) || !saved) continue;
-    definitions.push({ id: saved.id, tenantId: DEFAULT_TENANT_ID, version: saved.version, monitor });
-  }
-  return definitions;
-}
-
-interface WatchNetworkContext {
-  network: Network;
-  networkId: string;
-  networkIds: ReadonlyMap<string, string>;
-  definitions: MonitorDefinition[];
-  store: Store;
-  dispatcher: Dispatcher;
-  metrics: Metrics;
-  logger: Logger;
-  scriptSources: ReadonlyMap<string, string>;
-  scriptSettings: ScriptSettings | undefined;
-  signal: AbortSignal;
-  setState(state: NetworkState): void;
-}
-
-/**
- * One network's pipeline: watcher → engine → trigger conditions + outbox. A block is acknowledged to the watcher
- * (which then advances the cursor) only after its matches and their deliveries are stored: a crash in between
- * replays the block, and deterministic match ids make that replay store nothing twice.
- */
-async function watchNetwork(ctx: WatchNetworkContext): Promise<void> {
-  const { network, logger, metrics } = ctx;
-  const slug = network.slug;
-  const client = openNetworkClient(network);
-  try {
-    const { compiled, diagnostics, specProblems } = await client.compile(ctx.definitions, { signal: ctx.signal });
-    for (const diagnostic of diagnostics) logger.warn({ diagnostic }, "Monitor diagnostic");
-    for (const problem of specProblems)
-      logger.warn({ code: problem.code, error: problem.message }, "Contract spec unavailable");
-
-    const source: BlockSource<unknown> =
-      client.chain.type === "EVM"
-        ? (createEvmBlockSource({ client: client.chain.client }) as BlockSource<unknown>)
-        : (createStellarBlockSource({ client: client.chain.client }) as BlockSource<unknown>);
-    const settings = blockWatcherSettings(network);
-    const urls = client.chain.type === "EVM" ? liveHeadUrls(network) : [];
-    const watcher = createBlockWatcher({
-      ...settings,
-      source,
-      state: createStoreIngestState(ctx.store, ctx.networkIds, {
-        keepDepth: Math.max(64, settings.confirmationBlocks) + 1,
-      }),
-      ...(urls.length > 0 ? { liveHeads: createEvmLiveHeads({ urls, WebSocket: resolveWebSocket() }) } : {}),
-      signal: ctx.signal,
-      onDiagnostic: (diagnostic) => logger.debug({ diagnostic }, "Watcher diagnostic"),
-    });
-    ctx.setState("running");
-    for await (const event of watcher.events()) {
-      if (event.type === "block") {
-        const started = performance.now();
-        const result = evaluateBlock(compiled, slug, event.block as never);
-        for (const diagnostic of result.diagnostics) logger.debug({ diagnostic }, "Monitor diagnostic");
-        if (result.matches.length > 0) {
-          const recorded = await recordMatches(ctx.store, result.matches, {
-            networkId: ctx.networkId,
-            triggers: ctx.dispatcher.triggers,
-            scriptSources: ctx.scriptSources,
-            ...(ctx.scriptSettings ? { scriptSettings: ctx.scriptSettings } : {}),
-            logger,
-            onEnqueued: () => ctx.dispatcher.wake(),
-          });
-          metrics.matches.inc({ network: slug }, recorded.insertedMatchIds.length);
-        }
-        metrics.blocksProcessed.inc({ network: slug });
-        metrics.cursor.set({ network: slug }, Number(event.number));
-        if (event.head !== null) metrics.headLag.set({ network: slug }, Number(event.head - event.number));
-        metrics.blockDuration.observe({ network: slug }, (performance.now() - started) / 1000);
-      } else if (event.type === "reorg") {
-        metrics.reorgs.inc({ network: slug });
-        logger.warn(
-          { common_ancestor: event.commonAncestor.number.toString(), orphaned: event.orphaned.length },
-          "Chain reorganised; orphaned matches will be marked and their pending notifications suppressed",
-        );
-      } else if (event.type === "gap_skipped") {
-        logger.warn({ from: event.from.toString(), to: event.to.toString(), reason: event.reason }, "Blocks skipped");
-      } else if (event.type === "stall") {
-        logger.warn({ head: String(event.head), stalled_for_ms: event.stalledForMs }, "Chain head stalled");
-      } else if (event.type === "error") {
-        logger.error({ code: event.error.code, error: event.error.message }, "Network watcher stopped");
-        ctx.setState("failed");
-        return;
-      }
-    }
-    ctx.setState("stopped");
-  } catch (error) {
-    if (ctx.signal.aborted) {
-      ctx.setState("stopped");
-      return;
-    }
-    logger.error({ error: (error as Error).message }, "Network pipeline failed");
-    ctx.setState("failed");
-  } finally {
-    client.close();
-  }
+async function tenantScripts(store: Store, tenantId: string): Promise<ReadonlyMap<string, ScriptFile>> {
+  const files = await storedScripts().list(store, tenantId);
+  return new Map(files.map((file) => [file.path, { content: file.content }]));
 }

@@ -100,6 +100,12 @@ function validateClaim(parameters: ClaimDueParameters): void {
 /** Attempts left in the current run (a replay starts a new run). */
 const exhausted = sql`${deliveriesTable.attempts} - ${deliveriesTable.attemptBase} >= ${deliveriesTable.maxAttempts}`;
 const notExhausted = sql`${deliveriesTable.attempts} - ${deliveriesTable.attemptBase} < ${deliveriesTable.maxAttempts}`;
+/**
+ * A delivery is sent only while its tenant is active and its monitor live and not paused. The others stay where
+ * they are (pending, or in flight with an expired lease) and go out once the tenant is reactivated or the monitor
+ * resumed: suspending or pausing holds notifications back, it does not drop them.
+ */
+const deliverable = sql`exists (select 1 from tenants t where t.id = ${deliveriesTable.tenantId} and t.status = 'active' and t.deleted_at is null) and exists (select 1 from monitors m where m.tenant_id = ${deliveriesTable.tenantId} and m.id = ${deliveriesTable.monitorId} and not m.paused and m.deleted_at is null)`;
 
 async function expireAttempts(tx: StoreTransaction, rows: readonly Delivery[], now: Date): Promise<void> {
   for (const row of rows) {
@@ -127,7 +133,8 @@ async function expireAttempts(tx: StoreTransaction, rows: readonly Delivery[], n
  * Due: `pending` with `next_attempt_at <= now`, or `in_flight` whose lease ended (its owner crashed or stalled: the
  * interrupted attempt is recorded as `lease_expired` and the delivery is retried under the SAME id). An expired
  * delivery that used its last attempt goes to `dead` instead. Rows are locked with `FOR UPDATE SKIP LOCKED`, so
- * concurrent dispatchers on PostgreSQL never claim the same row; PGlite runs the same statements.
+ * concurrent dispatchers on PostgreSQL never claim the same row; PGlite runs the same statements. Deliveries of a
+ * suspended tenant or of a paused or deleted monitor are not claimed (they wait, see `deliverable`).
  */
 async function claimDue(store: Store, parameters: ClaimDueParameters): Promise<ClaimedDelivery[]> {
   validateClaim(parameters);
@@ -162,7 +169,9 @@ async function claimDue(store: Store, parameters: ClaimDueParameters): Promise<C
     const expired = await tx
       .select()
       .from(deliveriesTable)
-      .where(and(eq(deliveriesTable.status, "in_flight"), lte(deliveriesTable.leaseUntil, now), notExhausted))
+      .where(
+        and(eq(deliveriesTable.status, "in_flight"), lte(deliveriesTable.leaseUntil, now), notExhausted, deliverable),
+      )
       .orderBy(asc(deliveriesTable.leaseUntil), asc(deliveriesTable.id))
       .limit(limit)
       .for("update", { skipLocked: true });
@@ -172,7 +181,7 @@ async function claimDue(store: Store, parameters: ClaimDueParameters): Promise<C
         : await tx
             .select()
             .from(deliveriesTable)
-            .where(and(eq(deliveriesTable.status, "pending"), lte(deliveriesTable.nextAttemptAt, now)))
+            .where(and(eq(deliveriesTable.status, "pending"), lte(deliveriesTable.nextAttemptAt, now), deliverable))
             .orderBy(asc(deliveriesTable.nextAttemptAt), asc(deliveriesTable.id))
             .limit(limit - expired.length)
             .for("update", { skipLocked: true });

@@ -30,6 +30,13 @@ export const StoreCode = {
   CursorRegression: "STORE_CURSOR_REGRESSION",
   /** The operation is not allowed in the row's current state (e.g. replaying a delivery that is not dead). */
   InvalidState: "STORE_INVALID_STATE",
+  /**
+   * The database refused the statement for this role: row-level security (a row of another tenant) or a missing
+   * privilege (e.g. a platform table inside `withTenant`).
+   */
+  Forbidden: "STORE_FORBIDDEN",
+  /** Creating the resource would exceed the tenant's plan limit (`quotas.reserve`). */
+  QuotaExceeded: "QUOTA_EXCEEDED",
 } as const;
 
 export type StoreCode = (typeof StoreCode)[keyof typeof StoreCode];
@@ -121,6 +128,12 @@ export function toStoreError(error: unknown, operation: string): StoreError {
       case "22P02":
       case "22003":
         return new StoreError(StoreCode.ConstraintViolated, `${operation}: ${db.message}${where}.${detail}`, options);
+      case "42501":
+        return new StoreError(
+          StoreCode.Forbidden,
+          `${operation}: the database refused this for the current tenant: ${db.message}${where}.`,
+          { ...options, hint: "Inside withTenant() only the tenant's own rows (and platform networks) are reachable." },
+        );
       case "40001":
       case "40P01":
         return new StoreError(StoreCode.QueryFailed, `${operation}: ${db.message}; retry the operation.`, {

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
+import { publishConfigChange } from "./config-events.js";
 import { inTransaction, run, type Store, saveVersioned } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { monitors as monitorsTable, monitorVersions } from "./schema.js";
@@ -26,6 +27,11 @@ export interface SaveMonitorParameters {
   paused?: boolean;
   /** @default null (no throttling) */
   throttle?: ThrottlePolicy | null;
+  /**
+   * The file an import found it in (`monitors/usdc.json`), for a file-by-file export. Omitted: kept as it is
+   * (a new row gets none). Not part of the OZ JSON.
+   */
+  sourceFile?: string | null;
 }
 
 function fromRow(row: MonitorRow): StoredMonitor {
@@ -75,7 +81,8 @@ async function save(store: Store, parameters: SaveMonitorParameters, now: Date =
         current.name === parameters.name &&
         current.paused === paused &&
         JSON.stringify(current.config) === JSON.stringify(parameters.config) &&
-        JSON.stringify(current.throttle ?? null) === JSON.stringify(throttle),
+        JSON.stringify(current.throttle ?? null) === JSON.stringify(throttle) &&
+        (parameters.sourceFile === undefined || current.sourceFile === parameters.sourceFile),
       insert: () =>
         tx
           .insert(monitorsTable)
@@ -86,6 +93,7 @@ async function save(store: Store, parameters: SaveMonitorParameters, now: Date =
             config: parameters.config,
             throttle,
             paused,
+            sourceFile: parameters.sourceFile ?? null,
             createdAt: now,
             updatedAt: now,
           })
@@ -98,6 +106,7 @@ async function save(store: Store, parameters: SaveMonitorParameters, now: Date =
             config: parameters.config,
             throttle,
             paused,
+            ...(parameters.sourceFile === undefined ? {} : { sourceFile: parameters.sourceFile }),
             version: current.version + 1,
             updatedAt: now,
           })
@@ -116,6 +125,8 @@ async function save(store: Store, parameters: SaveMonitorParameters, now: Date =
           updatedAt: now,
         }),
     });
+    if (row !== existing)
+      await publishConfigChange(tx, { kind: "monitor", tenantId: row.tenantId, id: row.id, op: "saved" });
     return fromRow(row);
   });
 }
@@ -161,6 +172,7 @@ async function remove(store: Store, tenantId: string, id: string, now: Date = ne
       .where(and(eq(monitorsTable.tenantId, tenantId), eq(monitorsTable.id, id), isNull(monitorsTable.deletedAt)))
       .returning({ id: monitorsTable.id });
     if (row === undefined) throw new StoreError(StoreCode.NotFound, `monitors.remove: no live monitor ${id}.`);
+    await publishConfigChange(tx, { kind: "monitor", tenantId, id, op: "removed" });
   });
 }
 

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, or, type SQL } from "drizzle-orm";
+import { publishConfigChange } from "./config-events.js";
 import { inTransaction, run, type Store, type StoreExecutor, saveVersioned } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { networks as networksTable } from "./schema.js";
@@ -15,6 +16,11 @@ export interface SaveNetworkParameters {
   config: unknown;
   /** Only used when the network is created; defaults to a random UUID. */
   id?: string;
+  /**
+   * The file an import found it in (`networks/ethereum_mainnet.json`), for a file-by-file export. Omitted: kept as it is
+   * (a new row gets none). Not part of the OZ JSON.
+   */
+  sourceFile?: string | null;
 }
 
 function scope(tenantId: string | null): SQL {
@@ -37,10 +43,11 @@ async function findLive(executor: StoreExecutor, tenantId: string | null, slug: 
 async function save(store: Store, parameters: SaveNetworkParameters, now: Date = new Date()): Promise<StoredNetwork> {
   return inTransaction(store, "networks.save", async (tx) => {
     const existing = await findLive(tx, parameters.tenantId, parameters.slug, true);
-    return saveVersioned(existing, {
+    const row = await saveVersioned(existing, {
       unchanged: (current) =>
         current.networkType === parameters.networkType &&
-        JSON.stringify(current.config) === JSON.stringify(parameters.config),
+        JSON.stringify(current.config) === JSON.stringify(parameters.config) &&
+        (parameters.sourceFile === undefined || current.sourceFile === parameters.sourceFile),
       insert: () =>
         tx
           .insert(networksTable)
@@ -50,6 +57,7 @@ async function save(store: Store, parameters: SaveNetworkParameters, now: Date =
             slug: parameters.slug,
             networkType: parameters.networkType,
             config: parameters.config,
+            sourceFile: parameters.sourceFile ?? null,
             createdAt: now,
             updatedAt: now,
           })
@@ -60,12 +68,16 @@ async function save(store: Store, parameters: SaveNetworkParameters, now: Date =
           .set({
             networkType: parameters.networkType,
             config: parameters.config,
+            ...(parameters.sourceFile === undefined ? {} : { sourceFile: parameters.sourceFile }),
             version: current.version + 1,
             updatedAt: now,
           })
           .where(eq(networksTable.id, current.id))
           .returning(),
     });
+    if (row !== existing)
+      await publishConfigChange(tx, { kind: "network", tenantId: row.tenantId, id: row.id, op: "saved" });
+    return row;
   });
 }
 
@@ -108,8 +120,9 @@ async function remove(store: Store, id: string, now: Date = new Date()): Promise
       .update(networksTable)
       .set({ deletedAt: now, updatedAt: now })
       .where(and(eq(networksTable.id, id), isNull(networksTable.deletedAt)))
-      .returning({ id: networksTable.id });
+      .returning({ id: networksTable.id, tenantId: networksTable.tenantId });
     if (row === undefined) throw new StoreError(StoreCode.NotFound, `networks.remove: no live network ${id}.`);
+    await publishConfigChange(tx, { kind: "network", tenantId: row.tenantId, id, op: "removed" });
   });
 }
 

@@ -69,6 +69,8 @@ export const networks = pgTable(
     networkType: text("network_type").notNull(),
     config: json("config").$type<unknown>().notNull(),
     version: integer("version").notNull().default(1),
+    /** Where an import found it (`networks/eth.json`), for a file-by-file export; not part of the OZ JSON. */
+    sourceFile: text("source_file"),
     ...timestamps,
     deletedAt: deletedAt(),
   },
@@ -96,6 +98,8 @@ export const monitors = pgTable(
     throttle: jsonb("throttle").$type<ThrottlePolicyJson>(),
     version: integer("version").notNull().default(1),
     paused: boolean("paused").notNull().default(false),
+    /** Where an import found it (`networks/eth.json`), for a file-by-file export; not part of the OZ JSON. */
+    sourceFile: text("source_file"),
     ...timestamps,
     deletedAt: deletedAt(),
   },
@@ -142,6 +146,8 @@ export const triggers = pgTable(
     triggerType: text("trigger_type").notNull(),
     config: json("config").$type<unknown>().notNull(),
     version: integer("version").notNull().default(1),
+    /** Where an import found it (`networks/eth.json`), for a file-by-file export; not part of the OZ JSON. */
+    sourceFile: text("source_file"),
     ...timestamps,
     deletedAt: deletedAt(),
   },
@@ -384,3 +390,218 @@ export interface ThrottlePolicyJson {
   min_interval_ms?: number;
   threshold?: { count: number; window_ms: number };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Identity, access and accounting (issue 5). Users are platform-wide (one login, many tenants); everything else here
+// is tenant-owned and covered by row-level security (see the hand-written part of migration 0002).
+
+export const PLATFORM_ROLES = ["operator"] as const;
+export const MEMBER_ROLES = ["owner", "admin", "member", "viewer"] as const;
+
+/** A person who logs in. Not tenant-owned: tenants reach users through `memberships`. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuidText("id").primaryKey(),
+    /** Stored trimmed and lower-cased; unique among live users. */
+    email: text("email").notNull(),
+    /** argon2id PHC string (`$argon2id$v=19$…`). */
+    passwordHash: text("password_hash").notNull(),
+    displayName: text("display_name"),
+    /** `operator` may manage platform networks and suspend tenants; `NULL` = an ordinary user. */
+    platformRole: text("platform_role", { enum: PLATFORM_ROLES }),
+    lastLoginAt: timestamp("last_login_at", { withTimezone: true, mode: "date" }),
+    ...timestamps,
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email).where(sql`${t.deletedAt} is null`),
+    check("users_platform_role_check", sql`${t.platformRole} is null or ${t.platformRole} in ('operator')`),
+  ],
+);
+
+/** A user's role in a tenant; at most one live membership per (tenant, user). */
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: uuidText("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role", { enum: MEMBER_ROLES }).notNull(),
+    ...timestamps,
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    unique("memberships_tenant_id_unique").on(t.tenantId, t.id),
+    uniqueIndex("memberships_tenant_user_unique").on(t.tenantId, t.userId).where(sql`${t.deletedAt} is null`),
+    index("memberships_user_idx").on(t.userId),
+    check("memberships_role_check", sql`${t.role} in ('owner', 'admin', 'member', 'viewer')`),
+  ],
+);
+
+/**
+ * A tenant's API key. The key itself (`argus_<prefix>_<secret>`) is shown once; the row keeps its public `prefix`
+ * (the lookup key) and the SHA-256 of the whole key.
+ */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuidText("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    /** Hex SHA-256 of the full key. */
+    keyHash: text("key_hash").notNull(),
+    scopes: jsonb("scopes").$type<string[]>().notNull(),
+    role: text("role", { enum: MEMBER_ROLES }).notNull(),
+    /** The user who created it (`NULL` when created by the platform). */
+    createdBy: text("created_by").references(() => users.id),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    ...timestamps,
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    unique("api_keys_prefix_unique").on(t.prefix),
+    unique("api_keys_tenant_id_unique").on(t.tenantId, t.id),
+    index("api_keys_tenant_idx").on(t.tenantId, t.createdAt),
+    check("api_keys_role_check", sql`${t.role} in ('owner', 'admin', 'member', 'viewer')`),
+  ],
+);
+
+/** A login session: the family of refresh tokens issued from one login. Revoking it ends every token of it. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuidText("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    /** `logout`, `refresh_reused`, `revoked_all`, … */
+    revokedReason: text("revoked_reason"),
+    ...timestamps,
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Refresh tokens (opaque, stored as SHA-256); each is used once and replaced by the next of its session. */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    id: uuidText("id").primaryKey(),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** When it was exchanged for its successor; a second use is a reuse (the session is revoked). */
+    usedAt: timestamp("used_at", { withTimezone: true, mode: "date" }),
+    ...timestamps,
+  },
+  (t) => [unique("refresh_tokens_hash_unique").on(t.tokenHash), index("refresh_tokens_session_idx").on(t.sessionId)],
+);
+
+/**
+ * Append-only audit trail. No foreign keys on purpose: rows outlive the users, keys and resources they name.
+ * `tenant_id` is `NULL` for platform actions (login, operator changes).
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    seq: bigint("seq", { mode: "bigint" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: uuidText("id").notNull(),
+    tenantId: text("tenant_id"),
+    actorType: text("actor_type").notNull(),
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    resourceType: text("resource_type").notNull(),
+    resourceId: text("resource_id"),
+    before: jsonb("before").$type<unknown>(),
+    after: jsonb("after").$type<unknown>(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    requestId: text("request_id"),
+    ...timestamps,
+  },
+  (t) => [
+    unique("audit_log_id_unique").on(t.id),
+    index("audit_log_tenant_seq_idx").on(t.tenantId, t.seq),
+    index("audit_log_actor_idx").on(t.actorId, t.seq),
+  ],
+);
+
+/** Counters per tenant × metric × period (`2026-07-01` for days, `2026-07-01T12:34` for minutes, …). */
+export const usageCounters = pgTable(
+  "usage_counters",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    metric: text("metric").notNull(),
+    period: text("period").notNull(),
+    value: bigint("value", { mode: "bigint" }).notNull().default(sql`0`),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ name: "usage_counters_pk", columns: [t.tenantId, t.metric, t.period] }),
+    check("usage_counters_value_check", sql`${t.value} >= 0`),
+  ],
+);
+
+export const SCRIPT_LANGUAGES = ["Python", "JavaScript", "Bash"] as const;
+
+/** A tenant's trigger scripts (what a trigger's `script_path` names), versioned like triggers. */
+export const triggerScripts = pgTable(
+  "trigger_scripts",
+  {
+    id: uuidText("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    /** Relative path as OZ configs reference it, e.g. `filters/evm_filter.py`. */
+    path: text("path").notNull(),
+    language: text("language", { enum: SCRIPT_LANGUAGES }).notNull(),
+    content: text("content").notNull(),
+    version: integer("version").notNull().default(1),
+    ...timestamps,
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    unique("trigger_scripts_tenant_id_unique").on(t.tenantId, t.id),
+    uniqueIndex("trigger_scripts_tenant_path_unique").on(t.tenantId, t.path).where(sql`${t.deletedAt} is null`),
+    check("trigger_scripts_version_check", sql`${t.version} >= 1`),
+    check("trigger_scripts_language_check", sql`${t.language} in ('Python', 'JavaScript', 'Bash')`),
+  ],
+);
+
+export const triggerScriptVersions = pgTable(
+  "trigger_script_versions",
+  {
+    tenantId: text("tenant_id").notNull(),
+    scriptId: text("script_id").notNull(),
+    version: integer("version").notNull(),
+    path: text("path").notNull(),
+    language: text("language", { enum: SCRIPT_LANGUAGES }).notNull(),
+    content: text("content").notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ name: "trigger_script_versions_pk", columns: [t.scriptId, t.version] }),
+    foreignKey({
+      name: "trigger_script_versions_script_fk",
+      columns: [t.tenantId, t.scriptId],
+      foreignColumns: [triggerScripts.tenantId, triggerScripts.id],
+    }),
+  ],
+);

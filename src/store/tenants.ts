@@ -1,4 +1,5 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { publishConfigChange } from "./config-events.js";
 import { inTransaction, run, type Store } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { tenants as tenantsTable } from "./schema.js";
@@ -71,9 +72,26 @@ async function setStatus(store: Store, id: string, status: TenantStatus, now: Da
       .where(and(eq(tenantsTable.id, id), isNull(tenantsTable.deletedAt)))
       .returning();
     if (row === undefined) throw new StoreError(StoreCode.NotFound, `tenants.setStatus: no tenant ${id}.`);
+    await publishConfigChange(tx, { kind: "tenant", tenantId: id, id, op: "status" });
     return row;
   });
 }
 
+/** Live tenants, by slug; only those with `status` when given (the runtime watches `active` ones). */
+async function list(store: Store, filter: { status?: TenantStatus } = {}): Promise<Tenant[]> {
+  return run(store, "tenants.list", (db) =>
+    db
+      .select()
+      .from(tenantsTable)
+      .where(
+        and(
+          isNull(tenantsTable.deletedAt),
+          filter.status === undefined ? undefined : eq(tenantsTable.status, filter.status),
+        ),
+      )
+      .orderBy(asc(tenantsTable.slug)),
+  );
+}
+
 /** Tenants: the unit of isolation. `DEFAULT_TENANT_ID` exists from the first migration on. */
-export const tenants = { create, get, getBySlug, setStatus };
+export const tenants = { create, get, getBySlug, list, setStatus };

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
+import { publishConfigChange } from "./config-events.js";
 import { inTransaction, run, type Store, saveVersioned } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { triggers as triggersTable, triggerVersions } from "./schema.js";
@@ -16,6 +17,11 @@ export interface SaveTriggerParameters {
   config: unknown;
   /** Only used when the trigger is created; defaults to a random UUID. */
   id?: string;
+  /**
+   * The file an import found it in (`triggers/slack.json`), for a file-by-file export. Omitted: kept as it is
+   * (a new row gets none). Not part of the OZ JSON.
+   */
+  sourceFile?: string | null;
 }
 
 /**
@@ -35,10 +41,11 @@ async function save(store: Store, parameters: SaveTriggerParameters, now: Date =
         ),
       )
       .for("update");
-    return saveVersioned(existing, {
+    const row = await saveVersioned(existing, {
       unchanged: (current) =>
         current.triggerType === parameters.triggerType &&
-        JSON.stringify(current.config) === JSON.stringify(parameters.config),
+        JSON.stringify(current.config) === JSON.stringify(parameters.config) &&
+        (parameters.sourceFile === undefined || current.sourceFile === parameters.sourceFile),
       insert: () =>
         tx
           .insert(triggersTable)
@@ -48,6 +55,7 @@ async function save(store: Store, parameters: SaveTriggerParameters, now: Date =
             key: parameters.key,
             triggerType: parameters.triggerType,
             config: parameters.config,
+            sourceFile: parameters.sourceFile ?? null,
             createdAt: now,
             updatedAt: now,
           })
@@ -58,6 +66,7 @@ async function save(store: Store, parameters: SaveTriggerParameters, now: Date =
           .set({
             triggerType: parameters.triggerType,
             config: parameters.config,
+            ...(parameters.sourceFile === undefined ? {} : { sourceFile: parameters.sourceFile }),
             version: current.version + 1,
             updatedAt: now,
           })
@@ -75,6 +84,9 @@ async function save(store: Store, parameters: SaveTriggerParameters, now: Date =
           updatedAt: now,
         }),
     });
+    if (row !== existing)
+      await publishConfigChange(tx, { kind: "trigger", tenantId: row.tenantId, id: row.id, op: "saved" });
+    return row;
   });
 }
 
@@ -116,6 +128,7 @@ async function remove(store: Store, tenantId: string, id: string, now: Date = ne
       .where(and(eq(triggersTable.tenantId, tenantId), eq(triggersTable.id, id), isNull(triggersTable.deletedAt)))
       .returning({ id: triggersTable.id });
     if (row === undefined) throw new StoreError(StoreCode.NotFound, `triggers.remove: no live trigger ${id}.`);
+    await publishConfigChange(tx, { kind: "trigger", tenantId, id, op: "removed" });
   });
 }
 

@@ -140,6 +140,15 @@ export interface StoreHandle {
 }
 
 const TABLES = [
+  "audit_log",
+  "usage_counters",
+  "trigger_script_versions",
+  "trigger_scripts",
+  "api_keys",
+  "memberships",
+  "refresh_tokens",
+  "sessions",
+  "users",
   "delivery_attempts",
   "deliveries",
   "throttle_state",

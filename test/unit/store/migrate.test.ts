@@ -43,8 +43,12 @@ describe("loadMigrations()", () => {
     await expect(loadMigrations(dir)).rejects.toMatchObject({ code: "STORE_MIGRATION_MISMATCH" });
   });
 
-  it("finds the committed migrations: the initial schema and the default tenant", async () => {
-    expect((await loadMigrations()).map((m) => m.name)).toEqual(["0000_initial", "0001_default_tenant"]);
+  it("finds the committed migrations: the initial schema, the default tenant, identity and row-level security", async () => {
+    expect((await loadMigrations()).map((m) => m.name)).toEqual([
+      "0000_initial",
+      "0001_default_tenant",
+      "0002_identity_rls",
+    ]);
   });
 });
 

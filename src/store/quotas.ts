@@ -1,0 +1,135 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import { run, type Store } from "./db.js";
+import { StoreCode, StoreError, toStoreError } from "./errors.js";
+import { monitors, networks, tenants, triggers } from "./schema.js";
+
+/** What a tenant may have and do; `null` = unlimited. */
+export interface PlanLimits {
+  monitors: number | null;
+  triggers: number | null;
+  /** Private (tenant-owned) networks; platform networks do not count. */
+  networks: number | null;
+  apiCallsPerMinute: number | null;
+  notificationsPerDay: number | null;
+}
+
+export type QuotaKind = "monitors" | "triggers" | "networks";
+
+/**
+ * Limits per plan. A tenant's `limits` JSON overrides single entries (`{"monitors": 500}`; `null` = unlimited).
+ * An unknown plan gets the free plan's limits. `self-hosted` (the built-in default tenant) is unlimited.
+ */
+export const PLAN_LIMITS: Readonly<Record<"free" | "team" | "enterprise" | "self-hosted", Readonly<PlanLimits>>> = {
+  free: { monitors: 10, triggers: 10, networks: 2, apiCallsPerMinute: 120, notificationsPerDay: 1_000 },
+  team: { monitors: 200, triggers: 200, networks: 20, apiCallsPerMinute: 1_200, notificationsPerDay: 50_000 },
+  enterprise: {
+    monitors: 5_000,
+    triggers: 5_000,
+    networks: 200,
+    apiCallsPerMinute: 12_000,
+    notificationsPerDay: 1_000_000,
+  },
+  "self-hosted": { monitors: null, triggers: null, networks: null, apiCallsPerMinute: null, notificationsPerDay: null },
+};
+
+const limit = z.number().int().nonnegative().nullable().optional();
+const Overrides = z.object({
+  monitors: limit,
+  triggers: limit,
+  networks: limit,
+  apiCallsPerMinute: limit,
+  notificationsPerDay: limit,
+});
+
+/**
+ * A tenant's effective limits: its plan's, with its own `limits` overrides applied. Malformed override entries are
+ * ignored (the plan's value stands) rather than lifting a limit by accident.
+ */
+export function limitsFor(tenant: { plan: string; limits: Record<string, unknown> }): PlanLimits {
+  const plan = PLAN_LIMITS[tenant.plan as keyof typeof PLAN_LIMITS] ?? PLAN_LIMITS.free;
+  const out: PlanLimits = { ...plan };
+  for (const key of Object.keys(out) as (keyof PlanLimits)[]) {
+    const parsed = Overrides.shape[key].safeParse(tenant.limits[key]);
+    if (parsed.success && parsed.data !== undefined && key in tenant.limits) out[key] = parsed.data;
+  }
+  return out;
+}
+
+async function limits(store: Store, tenantId: string): Promise<PlanLimits> {
+  return run(store, "quotas.limits", async (db) => {
+    const [tenant] = await db
+      .select({ plan: tenants.plan, limits: tenants.limits })
+      .from(tenants)
+      .where(and(eq(tenants.id, tenantId), isNull(tenants.deletedAt)));
+    if (tenant === undefined) throw new StoreError(StoreCode.NotFound, `quotas.limits: no tenant ${tenantId}.`);
+    return limitsFor(tenant);
+  });
+}
+
+function liveCount(kind: QuotaKind, tenantId: string) {
+  switch (kind) {
+    case "monitors":
+      return and(eq(monitors.tenantId, tenantId), isNull(monitors.deletedAt));
+    case "triggers":
+      return and(eq(triggers.tenantId, tenantId), isNull(triggers.deletedAt));
+    case "networks":
+      return and(eq(networks.tenantId, tenantId), isNull(networks.deletedAt));
+  }
+}
+
+const TABLES = { monitors, triggers, networks } as const;
+
+/**
+ * Makes room for one more `kind` of the tenant, or throws `QUOTA_EXCEEDED`. Locks the tenant's row `FOR UPDATE`
+ * and counts its live rows, so concurrent creates of one tenant serialise until the caller's transaction ends: call
+ * it inside the transaction that then creates the row (`withTenant` / `withPlatform`), never before it.
+ *
+ * @example
+ * await withTenant(store, tenantId, async (scoped) => {
+ *   await quotas.reserve(scoped, tenantId, "monitors");
+ *   return monitors.save(scoped, { tenantId, name, config });
+ * });
+ */
+async function reserve(
+  store: Store,
+  tenantId: string,
+  kind: QuotaKind,
+): Promise<{ limit: number | null; used: number }> {
+  if (!(store.db instanceof PgTransaction)) {
+    throw new StoreError(
+      StoreCode.InvalidArgument,
+      "quotas.reserve: call it inside withTenant() or withPlatform(); outside a transaction the lock would end at once.",
+      { path: ["store"] },
+    );
+  }
+  const db = store.db;
+  try {
+    const [tenant] = await db
+      .select({ plan: tenants.plan, limits: tenants.limits })
+      .from(tenants)
+      .where(and(eq(tenants.id, tenantId), isNull(tenants.deletedAt)))
+      .for("update");
+    if (tenant === undefined) throw new StoreError(StoreCode.NotFound, `quotas.reserve: no tenant ${tenantId}.`);
+    const max = limitsFor(tenant)[kind];
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(TABLES[kind])
+      .where(liveCount(kind, tenantId));
+    const used = row?.n ?? 0;
+    if (max !== null && used >= max) {
+      throw new StoreError(
+        StoreCode.QuotaExceeded,
+        `The tenant's plan allows ${max} ${kind}, and it has ${used}. Delete one, or ask the operator for a larger plan.`,
+        { path: [kind] },
+      );
+    }
+    return { limit: max, used };
+  } catch (error) {
+    throw toStoreError(error, "quotas.reserve");
+  }
+}
+
+/** Plan limits and their transactional enforcement. */
+export const quotas = { limits, reserve, limitsFor };
