@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { ConfigError, formatProblem, hasErrors, type LoadedConfig, loadConfigDir } from "../config/index.js";
 import { createDispatcher, createStoreTriggerRegistry, type TriggerRegistry } from "../dispatch/index.js";
 import type { MonitorMatch } from "../engine/index.js";
@@ -8,6 +7,7 @@ import { createMetrics, createShutdown, type Logger, type Metrics, startOpsServe
 import { importBundle, readConfigDir, storedScripts, unseal } from "../portable/index.js";
 import { loadMasterKeys } from "../secrets/index.js";
 import { type ConfigChange, createStore, DEFAULT_TENANT_ID, type Store } from "../store/index.js";
+import { mountApi } from "./api.js";
 import { listenConfigChanges } from "./config-listener.js";
 import { type DesiredState, loadDesiredState } from "./desired.js";
 import { type NetworkState, startNetworkPipeline } from "./pipeline.js";
@@ -17,21 +17,6 @@ import { createSupervisor } from "./supervisor.js";
 export type { NetworkState } from "./pipeline.js";
 
 /** What a mounted API gets from the running platform. */
-export interface ApiContext {
-  store: Store;
-  logger: Logger;
-  metrics: Metrics;
-  env: NodeJS.ProcessEnv;
-  /** Reconciles the runtime with the store now (changes also arrive by notification; this is for tests and tools). */
-  reload(): Promise<void>;
-}
-
-/** An HTTP handler served on the ops port for every path but `/healthz`, `/readyz` and `/metrics`. */
-export interface MountedApi {
-  handle(request: IncomingMessage, response: ServerResponse): void;
-  close(): Promise<void>;
-}
-
 export interface StartOptions {
   /**
    * OZ config directory imported for the built-in tenant at start (single-tenant mode): its networks become platform
@@ -56,8 +41,11 @@ export interface StartOptions {
    * @default 30_000
    */
   reconcileIntervalMs?: number;
-  /** Mounts an HTTP API (the REST control plane) on the ops server. */
-  api?: (context: ApiContext) => Promise<MountedApi>;
+  /**
+   * Serve the REST control plane (`/api/v1`, `/api/openapi.json`, `/api/docs`) on the ops server's port.
+   * @default true
+   */
+  api?: boolean;
 }
 
 export interface RunningArgus {
@@ -187,7 +175,17 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
 
     const reload = () => supervisor.reconcile();
     const api =
-      options.api === undefined ? undefined : await options.api({ store, logger, metrics, env: options.env, reload });
+      options.api === false
+        ? undefined
+        : await mountApi({
+            store,
+            logger,
+            keyring,
+            env: options.env,
+            dataDir: options.dataDir,
+            allowPrivateNetworks: options.allowPrivateNetworks ?? false,
+            onReplay: () => dispatcher.wake(),
+          });
     if (api !== undefined) shutdown.add(() => api.close());
 
     const ops = await startOpsServer({

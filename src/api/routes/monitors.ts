@@ -1,0 +1,416 @@
+/**
+ * `/tenants/{tenant}/monitors`: OZ monitor JSON (`config`) plus Argus's own settings beside it (`paused`,
+ * `throttle`), config history and rollback, and testing a monitor against a past block.
+ */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Network } from "../../config/index.js";
+import { evaluateBlock, toMatchJson } from "../../engine/index.js";
+import { redactSecrets } from "../../secrets/index.js";
+import { monitors, networks, quotas, type StoredMonitor, type ThrottlePolicy } from "../../store/index.js";
+import { ApiCode, ApiError, notFound } from "../errors.js";
+import { validateMonitor } from "../oz.js";
+import { paginate } from "../paginate.js";
+import { defineRoute, IsoDate, iso, PageQuery, pageOf, TenantIdParams, TenantParams } from "../route.js";
+import { keepRedactedSecrets } from "../secrets.js";
+import { mutateTenant, openSecrets, type RouteServices, readTenant, sealSecrets } from "../services.js";
+import { monitorContext, runtimeNetwork } from "./references.js";
+
+export const ThrottleSchema = z
+  .object({
+    minIntervalMs: z.number().int().positive().optional().describe("Minimum time between two notified matches."),
+    threshold: z
+      .object({ count: z.number().int().positive(), windowMs: z.number().int().positive() })
+      .strict()
+      .optional()
+      .describe("Notify only when `count` matches happen within `windowMs`."),
+  })
+  .strict()
+  .meta({ id: "Throttle" });
+
+const OzDocument = z.record(z.string(), z.unknown());
+
+const MonitorDto = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    config: z.unknown().describe("The OZ monitor JSON, secrets redacted."),
+    paused: z.boolean(),
+    throttle: ThrottleSchema.nullable(),
+    version: z.number().int(),
+    createdAt: IsoDate,
+    updatedAt: IsoDate,
+  })
+  .meta({ id: "Monitor" });
+
+const MonitorVersionDto = z.object({
+  version: z.number().int(),
+  name: z.string(),
+  config: z.unknown(),
+  paused: z.boolean(),
+  throttle: ThrottleSchema.nullable(),
+  createdAt: IsoDate,
+});
+
+const MonitorBody = z
+  .object({
+    config: OzDocument.describe("An OZ monitor document, as in a monitors/*.json file."),
+    paused: z.boolean().optional().describe("Default on create: the document's `paused`; on update: unchanged."),
+    throttle: ThrottleSchema.nullable().optional(),
+  })
+  .strict();
+
+const SettingsBody = z
+  .object({ paused: z.boolean().optional(), throttle: ThrottleSchema.nullable().optional() })
+  .strict();
+
+function dto(monitor: StoredMonitor) {
+  return {
+    id: monitor.id,
+    name: monitor.name,
+    config: redactSecrets(monitor.config),
+    paused: monitor.paused,
+    throttle: throttleDto(monitor.throttle),
+    version: monitor.version,
+    createdAt: iso(monitor.createdAt),
+    updatedAt: iso(monitor.updatedAt),
+  };
+}
+
+function throttleDto(policy: ThrottlePolicy | null) {
+  if (policy === null) return null;
+  return {
+    ...(policy.minIntervalMs === undefined ? {} : { minIntervalMs: policy.minIntervalMs }),
+    ...(policy.threshold === undefined ? {} : { threshold: policy.threshold }),
+  };
+}
+
+async function live(scoped: Parameters<typeof monitors.get>[0], tenantId: string, id: string): Promise<StoredMonitor> {
+  const found = await monitors.get(scoped, tenantId, id);
+  if (found === null) throw notFound(`Monitor '${id}'`);
+  return found;
+}
+
+export function monitorRoutes(services: RouteServices) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    const tags = ["monitors"];
+    const base = "/tenants/:tenant/monitors";
+
+    defineRoute(app, {
+      id: "monitors.list",
+      method: "GET",
+      url: base,
+      summary: "List monitors",
+      tags,
+      params: TenantParams,
+      query: PageQuery.extend({
+        paused: z.enum(["true", "false"]).optional(),
+        network: z.string().optional().describe("Only monitors that list this network slug."),
+        name: z.string().optional().describe("Only monitors whose name contains this text (case-insensitive)."),
+      }),
+      response: { 200: pageOf(MonitorDto) },
+      handler: async ({ query, request }) => {
+        const all = await readTenant(services, request, (scoped, tenantId) => monitors.list(scoped, tenantId));
+        const filtered = all.filter(
+          (m) =>
+            (query.paused === undefined || String(m.paused) === query.paused) &&
+            (query.network === undefined ||
+              ((m.config as { networks?: unknown }).networks as unknown[] | undefined)?.includes(query.network)) &&
+            (query.name === undefined || m.name.toLowerCase().includes(query.name.toLowerCase())),
+        );
+        const page = paginate(filtered, (m) => m.id, query.limit, query.cursor);
+        return { items: page.items.map(dto), nextCursor: page.nextCursor };
+      },
+    });
+
+    defineRoute(app, {
+      id: "monitors.get",
+      method: "GET",
+      url: `${base}/:id`,
+      summary: "Get a monitor",
+      tags,
+      params: TenantIdParams,
+      response: { 200: MonitorDto },
+      handler: async ({ params, request }) =>
+        dto(await readTenant(services, request, (scoped, tenantId) => live(scoped, tenantId, params.id))),
+    });
+
+    defineRoute(app, {
+      id: "monitors.create",
+      method: "POST",
+      url: base,
+      summary: "Create a monitor",
+      description: "The body's `config` is validated like `argus validate` does; problems come back as 422 with paths.",
+      tags,
+      params: TenantParams,
+      body: MonitorBody,
+      response: { 201: MonitorDto },
+      handler: async ({ body, request, reply }) => {
+        const saved = await mutateTenant(services, request, async (scoped, tenantId) => {
+          const monitor = validateMonitor(body.config, await monitorContext(scoped, tenantId));
+          await quotas.reserve(scoped, tenantId, "monitors");
+          const result = await monitors.save(scoped, {
+            tenantId,
+            name: monitor.name,
+            config: sealSecrets(services, tenantId, body.config),
+            paused: body.paused ?? monitor.paused,
+            throttle: body.throttle ?? null,
+          });
+          return {
+            result,
+            audit: { action: "monitor.create", resourceType: "monitor", resourceId: result.id, after: dto(result) },
+          };
+        });
+        reply.code(201).header("location", `${request.url.split("?")[0]}/${saved.id}`);
+        return dto(saved);
+      },
+    });
+
+    defineRoute(app, {
+      id: "monitors.update",
+      method: "PUT",
+      url: `${base}/:id`,
+      summary: "Replace a monitor's OZ document (and optionally its settings)",
+      tags,
+      params: TenantIdParams,
+      body: MonitorBody,
+      response: { 200: MonitorDto },
+      handler: async ({ params, body, request }) =>
+        dto(
+          await mutateTenant(services, request, async (scoped, tenantId) => {
+            const before = await live(scoped, tenantId, params.id);
+            const config = keepRedactedSecrets(body.config, openSecrets(services, tenantId, before.config));
+            const monitor = validateMonitor(config, await monitorContext(scoped, tenantId));
+            const result = await monitors.save(scoped, {
+              tenantId,
+              id: before.id,
+              name: monitor.name,
+              config: sealSecrets(services, tenantId, config),
+              paused: body.paused ?? before.paused,
+              throttle: body.throttle === undefined ? before.throttle : body.throttle,
+            });
+            return {
+              result,
+              audit: {
+                action: "monitor.update",
+                resourceType: "monitor",
+                resourceId: result.id,
+                before: dto(before),
+                after: dto(result),
+              },
+            };
+          }),
+        ),
+    });
+
+    defineRoute(app, {
+      id: "monitors.settings",
+      method: "PATCH",
+      url: `${base}/:id`,
+      summary: "Pause, resume or throttle a monitor",
+      tags,
+      params: TenantIdParams,
+      body: SettingsBody,
+      response: { 200: MonitorDto },
+      handler: async ({ params, body, request }) =>
+        dto(
+          await mutateTenant(services, request, async (scoped, tenantId) => {
+            const before = await live(scoped, tenantId, params.id);
+            const result = await monitors.save(scoped, {
+              tenantId,
+              id: before.id,
+              name: before.name,
+              config: before.config,
+              paused: body.paused ?? before.paused,
+              throttle: body.throttle === undefined ? before.throttle : body.throttle,
+            });
+            return {
+              result,
+              audit: {
+                action: "monitor.settings",
+                resourceType: "monitor",
+                resourceId: result.id,
+                before: { paused: before.paused, throttle: before.throttle },
+                after: { paused: result.paused, throttle: result.throttle },
+              },
+            };
+          }),
+        ),
+    });
+
+    defineRoute(app, {
+      id: "monitors.delete",
+      method: "DELETE",
+      url: `${base}/:id`,
+      summary: "Delete a monitor (its matches, deliveries and history stay)",
+      tags,
+      params: TenantIdParams,
+      response: { 204: z.null() },
+      handler: async ({ params, request, reply }) => {
+        await mutateTenant(services, request, async (scoped, tenantId) => {
+          const before = await live(scoped, tenantId, params.id);
+          await monitors.remove(scoped, tenantId, before.id);
+          return {
+            result: null,
+            audit: { action: "monitor.delete", resourceType: "monitor", resourceId: before.id, before: dto(before) },
+          };
+        });
+        return reply.code(204).send();
+      },
+    });
+
+    defineRoute(app, {
+      id: "monitors.versions",
+      method: "GET",
+      url: `${base}/:id/versions`,
+      summary: "A monitor's config history, oldest first",
+      tags,
+      params: TenantIdParams,
+      response: { 200: z.object({ items: z.array(MonitorVersionDto) }) },
+      handler: async ({ params, request }) => {
+        const versions = await readTenant(services, request, async (scoped, tenantId) => {
+          const history = await monitors.history(scoped, tenantId, params.id);
+          if (history.length === 0) throw notFound(`Monitor '${params.id}'`);
+          return history;
+        });
+        return {
+          items: versions.map((v) => ({
+            version: v.version,
+            name: v.name,
+            config: redactSecrets(v.config),
+            paused: v.paused,
+            throttle: throttleDto(v.throttle),
+            createdAt: iso(v.createdAt),
+          })),
+        };
+      },
+    });
+
+    defineRoute(app, {
+      id: "monitors.rollback",
+      method: "POST",
+      url: `${base}/:id/rollback`,
+      summary: "Restore an earlier version (saved as a new version)",
+      tags,
+      params: TenantIdParams,
+      body: z.object({ version: z.number().int().positive() }).strict(),
+      response: { 200: MonitorDto },
+      handler: async ({ params, body, request }) =>
+        dto(
+          await mutateTenant(services, request, async (scoped, tenantId) => {
+            const before = await live(scoped, tenantId, params.id);
+            const target = (await monitors.history(scoped, tenantId, before.id)).find(
+              (v) => v.version === body.version,
+            );
+            if (target === undefined) throw notFound(`Version ${body.version} of monitor '${params.id}'`);
+            // The old document must still be valid now: its triggers or networks may be gone since.
+            validateMonitor(openSecrets(services, tenantId, target.config), await monitorContext(scoped, tenantId));
+            const result = await monitors.save(scoped, {
+              tenantId,
+              id: before.id,
+              name: target.name,
+              config: target.config,
+              paused: target.paused,
+              throttle: target.throttle,
+            });
+            return {
+              result,
+              audit: {
+                action: "monitor.rollback",
+                resourceType: "monitor",
+                resourceId: result.id,
+                before: dto(before),
+                after: { ...dto(result), restoredVersion: body.version },
+              },
+            };
+          }),
+        ),
+    });
+
+    defineRoute(app, {
+      id: "monitors.test",
+      method: "POST",
+      url: `${base}/:id/test`,
+      summary: "Run the monitor against one past block and return its matches (nothing is stored or sent)",
+      tags,
+      params: TenantIdParams,
+      body: z
+        .object({
+          network: z.string().min(1).describe("Slug of a network the tenant can use."),
+          block: z
+            .union([z.number().int().nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/)])
+            .describe("Block number (ledger sequence on Stellar), decimal or 0x-hex."),
+        })
+        .strict(),
+      response: {
+        200: z.object({
+          network: z.string(),
+          block: z.string(),
+          matches: z.array(z.unknown()).describe("OZ MonitorMatch JSON."),
+          diagnostics: z.array(z.string()),
+        }),
+      },
+      handler: async ({ params, body, request }) => {
+        const { monitor, network } = await readTenant(services, request, async (scoped, tenantId) => {
+          const stored = await live(scoped, tenantId, params.id);
+          const context = await monitorContext(scoped, tenantId);
+          const parsed = validateMonitor(stored.config, context);
+          const row =
+            (await networks.getBySlug(scoped, tenantId, body.network)) ??
+            (await networks.getBySlug(scoped, null, body.network));
+          if (row === null) throw notFound(`Network '${body.network}'`);
+          return {
+            monitor: { ...parsed, paused: false },
+            network: runtimeNetwork({ ...row, config: openSecrets(services, row.tenantId, row.config) }),
+          };
+        });
+        return runTest(services, network, monitor, params.id, BigInt(body.block));
+      },
+    });
+  };
+}
+
+async function runTest(
+  services: RouteServices,
+  network: Network,
+  monitor: Parameters<typeof validateMonitor>[0] extends unknown ? ReturnType<typeof validateMonitor> : never,
+  id: string,
+  blockNumber: bigint,
+) {
+  const client = services.openNetworkClient(network);
+  const diagnostics: string[] = [];
+  try {
+    const block = await client.fetchBlock(blockNumber, {
+      signal: AbortSignal.timeout(30_000),
+      tolerateUnnumberedTransactions: true,
+      onWarning: (message) => diagnostics.push(message),
+    });
+    const compiled = await client.compile([{ id, tenantId: "test", version: 1, monitor }]);
+    diagnostics.push(...compiled.specProblems.map((p) => p.message));
+    const result = evaluateBlock(compiled.compiled, network.slug, block);
+    for (const d of [...compiled.diagnostics, ...result.diagnostics]) diagnostics.push(describe(d));
+    return {
+      network: network.slug,
+      block: blockNumber.toString(),
+      matches: result.matches.map(toMatchJson),
+      diagnostics,
+    };
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ApiError(
+      ApiCode.UpstreamFailed,
+      `Fetching block ${blockNumber} from '${network.slug}' failed: ${message}`,
+    );
+  } finally {
+    client.close();
+  }
+}
+
+function describe(diagnostic: unknown): string {
+  if (typeof diagnostic === "string") return diagnostic;
+  if (typeof diagnostic === "object" && diagnostic !== null && "message" in diagnostic) {
+    return String((diagnostic as { message: unknown }).message);
+  }
+  return JSON.stringify(diagnostic);
+}
