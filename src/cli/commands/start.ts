@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createLogger } from "../../ops/index.js";
-import { rolesSettings, runRoles } from "../../roles/cli.js";
+import { rolesSettings, runRoles } from "../../roles/index.js";
 import { startArgus } from "../../runtime/index.js";
 import { defineCommand, EXIT_OK, UsageError } from "../command.js";
 

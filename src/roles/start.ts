@@ -1,0 +1,265 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { type Bus, createJetStreamBus, createMemoryBus } from "../bus/index.js";
+import { ConfigError, formatProblem, hasErrors, loadConfigDir } from "../config/index.js";
+import {
+  createDispatcher,
+  createStoreTriggerRegistry,
+  type Dispatcher,
+  type TriggerRegistry,
+} from "../dispatch/index.js";
+import { createMemoryLeaseManager, createPostgresLeaseManager, type LeaseManager } from "../lease/index.js";
+import type { ScriptSettings } from "../notify/conditions/index.js";
+import { channelEndpointsFromEnv } from "../notify/index.js";
+import { createMetrics, createShutdown, type Logger, type Metrics, startOpsServer } from "../ops/index.js";
+import { importBundle, readConfigDir, unseal } from "../portable/index.js";
+import { mountApi } from "../runtime/index.js";
+import { type Keyring, loadMasterKeys } from "../secrets/index.js";
+import type { Settings } from "../settings/index.js";
+import { createMemoryMembership, createRedisMembership, type Membership, parseShardOptions } from "../shard/index.js";
+import { createStore, DEFAULT_TENANT_ID, type Store } from "../store/index.js";
+import { type DispatchRole, startDispatchRole } from "./dispatch.js";
+import { RoleCode, RoleError } from "./errors.js";
+import { type DesiredStateFeed, watchDesiredState } from "./feed.js";
+import { type IngestRole, startIngestRole } from "./ingest.js";
+import { startWorkerRole, type WorkerRole } from "./worker.js";
+
+export interface StartRolesOptions {
+  settings: Settings;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  scriptSettings?: ScriptSettings;
+  /** Tuning, mostly for tests: membership TTL (a dead worker's shards move after it). @default 10_000 */
+  membershipTtlMs?: number;
+  /** A block in flight on a dead worker is redelivered after this. @default 10_000 */
+  blockAckWaitMs?: number;
+  /** Full reload of the desired state this often. @default 30_000 */
+  reconcileIntervalMs?: number;
+}
+
+export interface RunningRoles {
+  url: string;
+  roles: Settings["roles"];
+  store: Store;
+  bus: Bus | undefined;
+  metrics: Metrics;
+  /** What each role does now (networks led, shards owned, matches recorded), as `/readyz` shows it. */
+  status(): Record<string, unknown>;
+  /** Reloads the desired state now (changes also arrive by notification). */
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const needsBus = (roles: Settings["roles"]) => roles.some((role) => role !== "api");
+
+/**
+ * Runs the roles named in `settings.roles` in this process over the block log and match log: NATS JetStream when
+ * `nats.url` is set (any split of roles across processes), otherwise the in-process logs (then ingest, worker and
+ * dispatch must all run here, since nothing else can reach the logs).
+ */
+export async function startRoles(options: StartRolesOptions): Promise<RunningRoles> {
+  const { settings, logger } = options;
+  const roles = settings.roles;
+  const has = (role: Settings["roles"][number]) => roles.includes(role);
+  if (needsBus(roles) && settings.nats.url === undefined && !(has("ingest") && has("worker") && has("dispatch"))) {
+    throw new RoleError(
+      RoleCode.SettingsInvalid,
+      `The roles ${roles.join(",")} need a shared block and match log: set NATS_URL (or --nats-url).`,
+      { path: ["nats", "url"], hint: "Without NATS, run ingest, worker and dispatch together (--role all)." },
+    );
+  }
+  if (settings.nats.url !== undefined && settings.database.url === undefined && roles.some((role) => role !== "api")) {
+    throw new RoleError(
+      RoleCode.SettingsInvalid,
+      "Role processes that share a log share one store: set DATABASE_URL (PostgreSQL); the embedded database is one process's.",
+      { path: ["database", "url"] },
+    );
+  }
+  const shutdown = createShutdown();
+  const metrics = createMetrics();
+  try {
+    const store = await createStore(
+      settings.database.url ? { databaseUrl: settings.database.url } : { dataDir: settings.dataDir },
+    );
+    shutdown.add(() => store.close());
+    // Secrets at rest: the same keyring `argus start`, the API and `argus import` encrypt with.
+    const { keyring } = await loadMasterKeys({ env: options.env, dataDir: settings.dataDir });
+    if (settings.configDir !== undefined) await importConfigDir(store, settings.configDir, keyring, options);
+
+    const bus = needsBus(roles) ? await openBus(settings) : undefined;
+    if (bus !== undefined) shutdown.add(() => bus.close());
+
+    const newRegistry = () =>
+      createStoreTriggerRegistry(store, {
+        env: options.env,
+        open: (tenantId, config) => unseal(keyring, tenantId, config),
+      });
+    let registry: TriggerRegistry = newRegistry();
+    const triggers: TriggerRegistry = (tenantId, key) => registry(tenantId, key);
+
+    let feed: DesiredStateFeed | undefined;
+    if (bus !== undefined) {
+      feed = await watchDesiredState(store, {
+        env: options.env,
+        keyring,
+        logger,
+        ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }),
+        onChange: (change) => {
+          if (change === "reconnected" || change.kind === "trigger") registry = newRegistry();
+        },
+      });
+      const opened = feed;
+      shutdown.add(() => opened.close());
+    }
+
+    let dispatcher: Dispatcher | undefined;
+    let dispatchRole: DispatchRole | undefined;
+    if (has("dispatch") && bus !== undefined && feed !== undefined) {
+      const started = createDispatcher({
+        store,
+        triggers,
+        logger,
+        allowPrivateNetworks: settings.security.allowPrivateNetworks,
+        deliverOptions: channelEndpointsFromEnv(options.env),
+        ...(options.scriptSettings ? { scriptSettings: options.scriptSettings } : {}),
+        metrics,
+      });
+      dispatcher = started;
+      started.start();
+      shutdown.add(() => started.drain());
+      const role = startDispatchRole({
+        store,
+        matches: bus.matches,
+        feed,
+        triggers,
+        dispatcher: started,
+        ...(options.scriptSettings ? { scriptSettings: options.scriptSettings } : {}),
+        logger: logger.child({ role: "dispatch" }),
+        metrics,
+      });
+      dispatchRole = role;
+      shutdown.add(() => role.stop());
+    }
+
+    let workerRole: WorkerRole | undefined;
+    if (has("worker") && bus !== undefined && feed !== undefined) {
+      const membership = openMembership(settings, options);
+      shutdown.add(() => membership.close());
+      const workerId = settings.worker.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+      const role = await startWorkerRole({
+        blocks: bus.blocks,
+        matches: bus.matches,
+        membership,
+        workerId,
+        shards: parseShardOptions({ shardCount: settings.shards.count, strategy: settings.shards.strategy }),
+        feed,
+        logger: logger.child({ role: "worker", worker: workerId }),
+        metrics,
+        ...(options.blockAckWaitMs === undefined ? {} : { ackWaitMs: options.blockAckWaitMs }),
+      });
+      workerRole = role;
+      shutdown.add(() => role.stop());
+    }
+
+    let ingestRole: IngestRole | undefined;
+    if (has("ingest") && bus !== undefined && feed !== undefined) {
+      const leases: LeaseManager = settings.database.url
+        ? createPostgresLeaseManager({
+            connectionString: settings.database.url,
+            namespace: settings.nats.subjectPrefix,
+          })
+        : createMemoryLeaseManager();
+      shutdown.add(() => leases.close());
+      const role = startIngestRole({
+        store,
+        blocks: bus.blocks,
+        leases,
+        feed,
+        logger: logger.child({ role: "ingest" }),
+        metrics,
+      });
+      ingestRole = role;
+      // Before the lease manager closes (cleanups run in reverse): the watchers stop first.
+      shutdown.add(() => role.stop());
+    }
+
+    const reload = async () => {
+      registry = newRegistry();
+      await feed?.refresh();
+    };
+    const status = (): Record<string, unknown> => ({
+      roles,
+      ...(ingestRole ? { ingest: ingestRole.states() } : {}),
+      ...(workerRole
+        ? { worker: { id: workerRole.workerId, shards: workerRole.owned(), evaluated: workerRole.evaluated() } }
+        : {}),
+      ...(dispatchRole ? { dispatch: { recorded: dispatchRole.recorded(), inFlight: dispatcher?.inFlight ?? 0 } } : {}),
+    });
+
+    const api = has("api")
+      ? await mountApi({
+          store,
+          logger,
+          keyring,
+          env: options.env,
+          dataDir: settings.dataDir,
+          allowPrivateNetworks: settings.security.allowPrivateNetworks,
+          ...(dispatcher === undefined ? {} : { onReplay: () => dispatcher?.wake() }),
+        })
+      : undefined;
+    if (api !== undefined) shutdown.add(() => api.close());
+    const ops = await startOpsServer({
+      port: settings.http.port,
+      host: settings.http.host,
+      registry: metrics.registry,
+      ready: () => ({ ready: !shutdown.killed, detail: status() }),
+      ...(api === undefined ? {} : { handler: (request, response) => api.handle(request, response) }),
+    });
+    shutdown.add(() => ops.close());
+    logger.info({ url: ops.url, roles, bus: bus?.kind ?? "none" }, "Argus roles started");
+    return { url: ops.url, roles, store, bus, metrics, status, reload, stop: () => shutdown.kill() };
+  } catch (error) {
+    await shutdown.kill();
+    throw error;
+  }
+}
+
+async function openBus(settings: Settings): Promise<Bus> {
+  if (settings.nats.url === undefined) return createMemoryBus();
+  return createJetStreamBus({
+    servers: settings.nats.url,
+    subjectPrefix: settings.nats.subjectPrefix,
+    name: `argus-${settings.roles.join("-")}`,
+  });
+}
+
+function openMembership(settings: Settings, options: StartRolesOptions): Membership {
+  const ttlMs = options.membershipTtlMs ?? 10_000;
+  const onError = (error: Error) => options.logger.warn({ error: error.message }, "Worker membership problem");
+  if (settings.redis.url === undefined)
+    return createMemoryMembership({ prefix: settings.redis.keyPrefix, ttlMs, onError });
+  return createRedisMembership({ url: settings.redis.url, prefix: settings.redis.keyPrefix, ttlMs, onError });
+}
+
+/** As the one-process runtime does: the OZ directory becomes the built-in tenant's configuration. */
+async function importConfigDir(
+  store: Store,
+  configDir: string,
+  keyring: Keyring,
+  options: StartRolesOptions,
+): Promise<void> {
+  const loaded = await loadConfigDir(configDir, { env: options.env });
+  for (const problem of loaded.problems) {
+    if (problem.severity === "warning")
+      options.logger.warn({ problem: formatProblem(problem) }, "Configuration warning");
+  }
+  if (hasErrors(loaded.problems)) throw ConfigError.fromProblems(loaded.problems);
+  const imported = await importBundle(store, DEFAULT_TENANT_ID, await readConfigDir(loaded.dir), {
+    env: options.env,
+    platformNetworks: true,
+    replace: true,
+    validated: loaded,
+    keyring,
+  });
+  options.logger.info({ saved: imported.saved, removed: imported.removed }, "Configuration directory imported");
+}

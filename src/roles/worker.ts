@@ -1,0 +1,285 @@
+/**
+ * The worker role: tenants hash into shards (`shardOf`), live workers divide the shards among themselves
+ * (`assignShards` over the membership, recomputed on every membership or configuration change), and each owned
+ * shard is consumed through its own durable consumer `shard-<n>` on the block log — strictly in order
+ * (`maxAckPending: 1`), never dropping a block (`maxDeliver: -1`). The shard's acknowledged position therefore lives
+ * in the log, not in a worker: a shard moving to another worker (a join, a leave, a crash) resumes exactly after the
+ * last block acknowledged, and a block in flight on a dead worker is redelivered after the ack wait.
+ *
+ * A block is evaluated with an engine compiled from the desired state restricted to the shard's tenants; every
+ * match is published to the match log (dedup id = match id) and only then is the block acknowledged. A crash in
+ * between re-evaluates the block into the same match ids, which the log and the store deduplicate.
+ *
+ * The plan is computed from scratch each time (no shared "previous" assignment): it is a pure function of the live
+ * members and the per-shard monitor counts, so every worker computes the same one. While workers disagree briefly
+ * (a configuration change seen at different moments), two of them may both consume a shard: they share its durable
+ * consumer, which hands each block to one of them, one at a time — correctness never depends on the plan, only
+ * throughput does.
+ */
+import type { BlockLog, LogConsumer, LogMessage, MatchLog } from "../bus/index.js";
+import { type NetworkClient, openNetworkClient } from "../chains/index.js";
+import type { BlockLogEntry } from "../codec/index.js";
+import { type CompiledMonitors, evaluateBlock, type MonitorDefinition } from "../engine/index.js";
+import type { Logger, Metrics } from "../ops/index.js";
+import type { DesiredNetwork, DesiredState } from "../runtime/desired.js";
+import { assignShards, type Membership, type ShardOptions, shardOf, shardsOwnedBy } from "../shard/index.js";
+import type { DesiredStateFeed } from "./feed.js";
+
+export interface WorkerRoleOptions {
+  blocks: BlockLog;
+  matches: MatchLog;
+  membership: Membership;
+  workerId: string;
+  shards: ShardOptions;
+  feed: DesiredStateFeed;
+  logger: Logger;
+  metrics: Metrics;
+  /**
+   * A delivered block not acknowledged within this is redelivered (to whichever worker owns the shard then). The
+   * worker signals progress while it works on a block, so this bounds only the takeover after a crash.
+   * @default 10_000
+   */
+  ackWaitMs?: number;
+  /** How long one pull waits for a block before checking for a stop. @default 1_000 */
+  pullMs?: number;
+}
+
+export interface WorkerRole {
+  readonly workerId: string;
+  /** The shards this worker consumes now, ascending. */
+  owned(): number[];
+  /** Blocks evaluated (acknowledged) by this worker since it started. */
+  evaluated(): number;
+  stop(options?: { leave?: boolean }): Promise<void>;
+}
+
+interface Engine {
+  key: string;
+  compiled: CompiledMonitors;
+}
+
+/** A network's monitors split by shard, recomputed once per desired state. */
+interface NetworkShards {
+  desired: DesiredNetwork;
+  byShard: Map<number, MonitorDefinition[]>;
+}
+
+interface ShardRunner {
+  shard: number;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export async function startWorkerRole(options: WorkerRoleOptions): Promise<WorkerRole> {
+  const { logger, workerId, shards: shardOptions } = options;
+  const count = shardOptions.shardCount;
+  const ackWaitMs = options.ackWaitMs ?? 10_000;
+  const pullMs = options.pullMs ?? 1_000;
+  const runners = new Map<number, ShardRunner>();
+  const engines = new Map<string, Engine | Promise<Engine>>();
+  const clients = new Map<string, { version: number; client: NetworkClient }>();
+  let networks = new Map<string, NetworkShards>();
+  let evaluated = 0;
+  let stopped = false;
+
+  const splitState = (state: DesiredState) => {
+    const next = new Map<string, NetworkShards>();
+    for (const [id, desired] of state.networks) {
+      const byShard = new Map<number, MonitorDefinition[]>();
+      for (const definition of desired.definitions) {
+        const shard = shardOf(definition.tenantId, count);
+        const list = byShard.get(shard) ?? [];
+        list.push(definition);
+        byShard.set(shard, list);
+      }
+      next.set(id, { desired, byShard });
+    }
+    for (const [id, entry] of clients) {
+      const desired = state.networks.get(id);
+      if (desired === undefined || desired.version !== entry.version) {
+        entry.client.close();
+        clients.delete(id);
+      }
+    }
+    networks = next;
+  };
+
+  const clientFor = (desired: DesiredNetwork): NetworkClient => {
+    const existing = clients.get(desired.id);
+    if (existing !== undefined && existing.version === desired.version) return existing.client;
+    existing?.client.close();
+    const client = openNetworkClient(desired.network);
+    clients.set(desired.id, { version: desired.version, client });
+    return client;
+  };
+
+  /** The shard's engine for a network, compiled once per set of (monitor id, version). */
+  const engineFor = async (network: NetworkShards, shard: number): Promise<Engine | null> => {
+    const definitions = network.byShard.get(shard);
+    if (definitions === undefined || definitions.length === 0) return null;
+    const key = definitions.map((d) => `${d.id}@${d.version}`).join(",");
+    const cacheKey = `${network.desired.id}:${network.desired.version}:${shard}`;
+    const cached = engines.get(cacheKey);
+    if (cached !== undefined) {
+      const engine = await cached;
+      if (engine.key === key) return engine;
+    }
+    const compiling = clientFor(network.desired)
+      .compile(definitions)
+      .then(({ compiled, diagnostics, specProblems }) => {
+        for (const diagnostic of diagnostics) logger.warn({ diagnostic }, "Monitor diagnostic");
+        for (const problem of specProblems)
+          logger.warn({ code: problem.code, error: problem.message }, "Contract spec unavailable");
+        const engine = { key, compiled };
+        engines.set(cacheKey, engine);
+        return engine;
+      });
+    engines.set(cacheKey, compiling);
+    compiling.catch(() => engines.delete(cacheKey));
+    return compiling;
+  };
+
+  const processBlock = async (shard: number, message: LogMessage<BlockLogEntry>): Promise<void> => {
+    const entry = message.payload;
+    // Reorgs and skipped gaps changed the store when the ingester acknowledged them; a worker has nothing to do.
+    if (entry.type !== "block") return;
+    const network = networks.get(message.key);
+    if (network === undefined) return;
+    const engine = await engineFor(network, shard);
+    if (engine === null) return;
+    const started = performance.now();
+    const result = evaluateBlock(engine.compiled, network.desired.slug, entry.block as never);
+    for (const diagnostic of result.diagnostics) logger.debug({ diagnostic }, "Monitor diagnostic");
+    // Every match is in the log before the block is acknowledged; a replay publishes the same ids (deduplicated).
+    await Promise.all(
+      result.matches.map((match) => options.matches.publish(message.key, match, { dedupId: match.id })),
+    );
+    const label = network.desired.label;
+    options.metrics.matches.inc({ network: label }, result.matches.length);
+    options.metrics.blockDuration.observe({ network: label }, (performance.now() - started) / 1000);
+  };
+
+  const runShard = async (shard: number, signal: AbortSignal): Promise<void> => {
+    const shardLogger = logger.child({ shard });
+    let failures = 0;
+    let consumer: LogConsumer<BlockLogEntry> | undefined;
+    while (!signal.aborted) {
+      let message: LogMessage<BlockLogEntry> | null;
+      try {
+        consumer ??= await options.blocks.consumer(`shard-${shard}`, {
+          maxAckPending: 1,
+          maxDeliver: -1,
+          ackWaitMs,
+          deliverPolicy: "all",
+        });
+        message = await consumer.next({ expiresMs: pullMs, signal });
+      } catch (error) {
+        if (signal.aborted) return;
+        // A new handle next time: the consumer may have been deleted or recreated (a NATS restart without storage).
+        consumer = undefined;
+        shardLogger.warn({ error: (error as Error).message }, "Pulling blocks failed; retrying");
+        await sleep(Math.min(5_000, 250 * 2 ** Math.min(failures++, 5)));
+        continue;
+      }
+      if (message === null) continue;
+      // A block in hand is finished and acknowledged even when the shard is being given up: the next owner then
+      // starts right after it instead of waiting for the ack wait.
+      const keepAlive = setInterval(() => message.inProgress(), Math.max(250, Math.floor(ackWaitMs / 3)));
+      try {
+        await processBlock(shard, message);
+        await message.ack();
+        evaluated++;
+        failures = 0;
+      } catch (error) {
+        const wait = Math.min(5_000, 250 * 2 ** Math.min(failures++, 5));
+        shardLogger.warn(
+          { error: (error as Error).message, sequence: message.sequence, retry_in_ms: wait },
+          "Evaluating a block failed; it will be delivered again",
+        );
+        message.nak(wait);
+      } finally {
+        clearInterval(keepAlive);
+      }
+    }
+  };
+
+  const setOwned = (owned: readonly number[]) => {
+    const wanted = new Set(owned);
+    for (const [shard, runner] of runners) {
+      if (!wanted.has(shard)) {
+        runner.controller.abort();
+        runners.delete(shard);
+      }
+    }
+    for (const shard of wanted) {
+      if (runners.has(shard)) continue;
+      const controller = new AbortController();
+      runners.set(shard, { shard, controller, done: runShard(shard, controller.signal) });
+    }
+  };
+
+  const replan = async () => {
+    if (stopped) return;
+    const members = await options.membership.members();
+    const monitors = Array.from({ length: count }, () => 0);
+    const tenants = Array.from({ length: count }, () => new Set<string>());
+    for (const network of networks.values()) {
+      for (const [shard, definitions] of network.byShard) {
+        monitors[shard] = (monitors[shard] ?? 0) + definitions.length;
+        for (const d of definitions) tenants[shard]?.add(d.tenantId);
+      }
+    }
+    const plan = assignShards({
+      options: shardOptions,
+      workers: members.map((member) => member.id),
+      load: { monitors, tenants: tenants.map((set) => set.size) },
+    });
+    const owned = shardsOwnedBy(plan.assignment, workerId);
+    const before = [...runners.keys()].sort((a, b) => a - b);
+    if (stopped) return;
+    setOwned(owned);
+    if (before.join(",") !== owned.join(",")) {
+      logger.info({ workers: members.length, shards: owned.length, imbalance: plan.imbalance }, "Shards assigned");
+    }
+  };
+  let planning: Promise<void> = Promise.resolve();
+  const schedulePlan = () => {
+    planning = planning
+      .then(replan)
+      .catch((error: unknown) => logger.error({ error: (error as Error).message }, "Planning shards failed"));
+    return planning;
+  };
+
+  splitState(options.feed.current());
+  const unsubscribeState = options.feed.onState((state) => {
+    splitState(state);
+    return schedulePlan();
+  });
+  const unsubscribeMembers = options.membership.onChange(() => void schedulePlan());
+  await options.membership.join({ id: workerId, meta: { pid: process.pid } });
+  await schedulePlan();
+
+  return {
+    workerId,
+    owned: () => [...runners.keys()].sort((a, b) => a - b),
+    evaluated: () => evaluated,
+    async stop(stopOptions = {}) {
+      stopped = true;
+      unsubscribeState();
+      unsubscribeMembers();
+      const done = [...runners.values()].map((runner) => {
+        runner.controller.abort();
+        return runner.done;
+      });
+      runners.clear();
+      await Promise.all(done);
+      if (stopOptions.leave !== false) await options.membership.leave(workerId).catch(() => undefined);
+      for (const entry of clients.values()) entry.client.close();
+      clients.clear();
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
