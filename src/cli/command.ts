@@ -17,6 +17,8 @@ export interface Command<O extends CliOptions = CliOptions> {
   /** Lines describing each option, shown by `--help`. */
   details: string;
   options: O;
+  /** Sub-commands (`argus user add`): exactly one of these must come first; none when omitted. */
+  actions?: readonly string[];
   run(values: ParsedValues<O>, io: CliIo): Promise<number>;
 }
 
@@ -39,9 +41,19 @@ export function defineCommand<O extends CliOptions>(command: Command<O>): Comman
 
 export function parseCommandArgs<O extends CliOptions>(command: Command<O>, argv: string[]): ParsedValues<O> {
   try {
-    const { values } = parseArgs({ args: argv, options: command.options, strict: true, allowPositionals: false });
+    const actions = command.actions ?? [];
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: command.options,
+      strict: true,
+      allowPositionals: actions.length > 0,
+    });
+    if (actions.length > 0 && (positionals.length !== 1 || !actions.includes(positionals[0]!))) {
+      throw new UsageError(`expected one of: ${actions.map((a) => `${command.name} ${a}`).join(", ")}`);
+    }
     return values as ParsedValues<O>;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
   }
 }
