@@ -18,6 +18,7 @@ import {
 import { DispatchCode, DispatchError } from "./errors.js";
 import { FairQueue, type QueuedClaim } from "./fair-queue.js";
 import { errorText, nextRetryDelayMs, reportFromOutcome, retryPolicyOf } from "./schedule.js";
+import type { ScriptReader } from "./scripts.js";
 import type { RegisteredTrigger, TriggerRegistry } from "./types.js";
 
 /**
@@ -63,6 +64,12 @@ export interface DispatcherOptions {
   allowPrivateNetworks?: boolean;
   /** Script runner settings for `script` triggers. */
   scriptSettings?: ScriptSettings;
+  /**
+   * Where `script` triggers read their scripts, per tenant (`createStoreScriptReader`: the tenant's stored files).
+   * Takes precedence over `deliverOptions.readScript`; unset, scripts are read from disk as `deliver` does, which
+   * suits only a single-tenant operator's own config.
+   */
+  scripts?: ScriptReader;
   /** Further `deliver` options (DNS resolver, SMTP TLS, Telegram base URL, script roots, environment). */
   deliverOptions?: Omit<DeliverOptions, "signal" | "allowPrivateNetworks" | "timeoutMs" | "scriptSettings" | "now">;
   /** Longest `Retry-After` honoured. @default 3_600_000 (one hour) */
@@ -229,6 +236,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     now: () => now().getTime(),
     ...(options.scriptSettings === undefined ? {} : { scriptSettings: options.scriptSettings }),
   };
+
+  const scripts = options.scripts;
+  /** The tenant's scripts for a `script` trigger, when a reader is configured. */
+  const scriptsOf = (tenantId: string): Pick<DeliverOptions, "readScript"> =>
+    scripts === undefined ? {} : { readScript: (scriptPath) => scripts(tenantId, scriptPath) };
 
   const queue = new FairQueue<HeldClaim>({ maxRunning: maxInFlight, maxRunningPerTenant: maxPerTenant });
   const attempts = new Set<Promise<void>>();
@@ -418,7 +430,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     let outcome: DeliveryOutcome;
     try {
-      outcome = await deliver({ id: delivery.id, trigger, match: payload }, { ...deliverOptions, signal });
+      outcome = await deliver(
+        { id: delivery.id, trigger, match: payload },
+        { ...deliverOptions, ...scriptsOf(delivery.tenantId), signal },
+      );
     } catch (error) {
       const t = timing();
       const crashed = new DispatchError(DispatchCode.DeliverCrashed, `deliver() threw: ${describe(error)}`, {

@@ -20,6 +20,10 @@ export const DispatchCode = {
   PayloadInvalid: "DISPATCH_PAYLOAD_INVALID",
   /** The dispatcher stopped (or the attempt's lease budget ran out) while the attempt was running or waiting. */
   Aborted: "DISPATCH_ABORTED",
+  /** A `script` trigger names a script the tenant has not stored: permanent until it is uploaded and replayed. */
+  ScriptUnknown: "DISPATCH_SCRIPT_UNKNOWN",
+  /** Reading a `script` trigger's script from the store failed; retryable. */
+  ScriptLookupFailed: "DISPATCH_SCRIPT_LOOKUP_FAILED",
   /** `deliver` threw instead of returning an outcome (a bug); the attempt is retried. */
   DeliverCrashed: "DISPATCH_DELIVER_CRASHED",
 } as const;

@@ -48,4 +48,10 @@ export {
   reportFromOutcome,
   retryPolicyOf,
 } from "./schedule.js";
+export {
+  createStoreScriptReader,
+  type ScriptReader,
+  type StoreScriptReaderOptions,
+  storedScriptCandidates,
+} from "./scripts.js";
 export type { MaxAttemptsOverride, RegisteredTrigger, TriggerRegistry } from "./types.js";

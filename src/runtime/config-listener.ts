@@ -2,6 +2,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { Logger } from "../ops/index.js";
 import { CONFIG_CHANNEL, type ConfigChange, parseConfigChange, type Store } from "../store/index.js";
+import { type RedisFanOut, type RedisFanOutOptions, startRedisFanOut } from "./config-fanout.js";
 
 export interface ConfigListener {
   close(): Promise<void>;
@@ -18,18 +19,58 @@ export interface ConfigListenerOptions {
   onReconnect(): void;
   /** First reconnect delay; doubles up to 10 s. @default 250 */
   retryMs?: number;
+  /**
+   * Also fan changes out over Redis pub/sub (`REDIS_URL`): changes heard from PostgreSQL are republished on
+   * `<prefix>config`, and changes published there by other processes are heard (see `config-fanout.ts`).
+   */
+  redis?: RedisFanOutOptions;
+  /**
+   * LISTEN on the store. `false` for a connection that cannot LISTEN (a transaction pooler): changes then arrive
+   * over Redis only (from processes that do LISTEN) and through the caller's periodic reconciliation.
+   * @default true
+   */
+  listenPostgres?: boolean;
 }
 
 /**
  * Listens to configuration changes (`CONFIG_CHANNEL`). PostgreSQL: a dedicated `pg` connection (a pooled one
  * would lose its LISTEN when returned), reconnected with backoff when it breaks. PGlite: the store's own instance,
- * whose NOTIFY reaches listeners in the same process on commit.
+ * whose NOTIFY reaches listeners in the same process on commit. With `redis`, also over Redis pub/sub, both ways.
  */
 export async function listenConfigChanges(store: Store, options: ConfigListenerOptions): Promise<ConfigListener> {
+  const fanOut =
+    options.redis === undefined
+      ? undefined
+      : await startRedisFanOut(options.redis, {
+          logger: options.logger,
+          onChange: options.onChange,
+          onReconnect: options.onReconnect,
+        });
+  try {
+    const listener = options.listenPostgres === false ? undefined : await listenStore(store, options, fanOut);
+    return {
+      async close() {
+        await listener?.close();
+        await fanOut?.close();
+      },
+    };
+  } catch (error) {
+    await fanOut?.close();
+    throw error;
+  }
+}
+
+async function listenStore(
+  store: Store,
+  options: ConfigListenerOptions,
+  fanOut: RedisFanOut | undefined,
+): Promise<ConfigListener> {
   const client = (store.db as unknown as { $client: unknown }).$client;
   const handle = (payload: string | undefined) => {
     const change = payload === undefined ? null : parseConfigChange(payload);
-    if (change !== null) options.onChange(change);
+    if (change === null) return;
+    options.onChange(change);
+    fanOut?.relay(change);
   };
   if (store.driver === "pglite") {
     const unlisten = await (client as PGlite).listen(CONFIG_CHANNEL, handle);

@@ -6,7 +6,6 @@ import {
   parseNetwork,
   type SecretEnv,
 } from "../config/index.js";
-import type { MonitorDefinition } from "../engine/index.js";
 import type { Logger } from "../ops/index.js";
 import { unseal } from "../portable/index.js";
 import type { Keyring } from "../secrets/index.js";
@@ -19,6 +18,7 @@ import {
   type Tenant,
   tenants,
 } from "../store/index.js";
+import type { ActiveMonitorDefinition } from "./activation.js";
 import { type ScriptFile, scriptSourcesFor } from "./scripts.js";
 
 /** One network the runtime should watch: its stored identity, parsed config and the monitors evaluated on it. */
@@ -33,7 +33,8 @@ export interface DesiredNetwork {
   /** Metrics label and `/readyz` key: the slug, `tenant-slug/slug` for a tenant-private network. */
   label: string;
   network: Network;
-  definitions: MonitorDefinition[];
+  /** Sorted by id; each carries when it became active (see `activation.ts`). */
+  definitions: ActiveMonitorDefinition[];
   /** Changes iff the engine must be recompiled (monitor ids and versions). */
   engineKey: string;
 }
@@ -87,6 +88,9 @@ export async function loadDesiredState(store: Store, options: LoadDesiredStateOp
   for (const tenant of await tenants.list(store, { status: "active" })) {
     const live = (await monitors.list(store, tenant.id)).filter((row) => !row.paused);
     if (live.length === 0) continue;
+    // A monitor is active since its last unpause (or creation), and not before its tenant's last reactivation.
+    const monitorSince = await monitors.activeSince(store, tenant.id);
+    const tenantSince = tenant.statusChangedAt?.getTime();
     // Platform networks first, the tenant's own then override the same slug.
     const visible = new Map<string, StoredNetwork>();
     const rows = await networks.list(store, tenant.id);
@@ -106,7 +110,14 @@ export async function loadDesiredState(store: Store, options: LoadDesiredStateOp
       }
       const monitor: Monitor = parsed.value;
       for (const condition of monitor.trigger_conditions) conditionPaths.add(condition.script_path);
-      const definition: MonitorDefinition = { id: row.id, tenantId: tenant.id, version: row.version, monitor };
+      const since = Math.max(monitorSince.get(row.id)?.getTime() ?? row.createdAt.getTime(), tenantSince ?? 0);
+      const definition: ActiveMonitorDefinition = {
+        id: row.id,
+        tenantId: tenant.id,
+        version: row.version,
+        monitor,
+        activeSince: since,
+      };
       for (const slug of new Set(monitor.networks)) {
         const networkRow = visible.get(slug);
         const network = networkRow === undefined ? null : parseStoredNetwork(networkRow);

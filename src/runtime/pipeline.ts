@@ -1,6 +1,13 @@
 import { openNetworkClient } from "../chains/index.js";
 import { type Dispatcher, recordMatches, type TriggerRegistry } from "../dispatch/index.js";
-import { type CompiledMonitors, evaluateBlock, type MonitorDefinition, type MonitorMatch } from "../engine/index.js";
+import {
+  type CompiledMonitors,
+  type EvmBlock,
+  evaluateBlock,
+  type MonitorDefinition,
+  type MonitorMatch,
+  type StellarLedger,
+} from "../engine/index.js";
 import {
   type BlockSource,
   blockWatcherSettings,
@@ -14,8 +21,17 @@ import {
 import type { ScriptSettings } from "../notify/conditions/index.js";
 import type { Logger, Metrics } from "../ops/index.js";
 import type { Store } from "../store/index.js";
+import { type ActivationIndex, activationIndex, blockTimestamp, keepActiveMatches } from "./activation.js";
 import type { DesiredNetwork } from "./desired.js";
 import { createStoreIngestState } from "./ingest-state.js";
+
+export {
+  type ActivationIndex,
+  type ActiveMonitorDefinition,
+  activationIndex,
+  blockTimestamp,
+  keepActiveMatches,
+} from "./activation.js";
 
 export type NetworkState = "starting" | "running" | "failed" | "stopped";
 
@@ -73,6 +89,8 @@ export function startNetworkPipeline(initial: DesiredNetwork, ctx: PipelineConte
   const client = openNetworkClient(network);
 
   let latest = initial;
+  /** The monitors of `latest` and when each became active: read per block, replaced with `latest`. */
+  let activation: ActivationIndex = activationIndex(initial.definitions);
   let engine: Engine | undefined;
   /** The newest update asked for; older compilations finishing late are dropped. */
   let wanted = initial.engineKey;
@@ -113,10 +131,13 @@ export function startNetworkPipeline(initial: DesiredNetwork, ctx: PipelineConte
           const started = performance.now();
           // Read once per block: a swap during this block takes effect from the next one.
           const current = engine!;
-          const result = evaluateBlock(current.compiled, slug, event.block as never);
+          const block = event.block as EvmBlock | StellarLedger;
+          const result = evaluateBlock(current.compiled, slug, block);
           for (const diagnostic of result.diagnostics) logger.debug({ diagnostic }, "Monitor diagnostic");
-          if (result.matches.length > 0) {
-            const recorded = await recordMatches(ctx.store, result.matches, {
+          // Paused or removed since the engine was compiled, or activated after this block was mined: not matched.
+          const kept = keepActiveMatches(result.matches, blockTimestamp(block), activation);
+          if (kept.length > 0) {
+            const recorded = await recordMatches(ctx.store, kept, {
               networkId: initial.id,
               triggers: ctx.triggers(),
               scriptSources: ctx.scriptSources,
@@ -168,6 +189,7 @@ export function startNetworkPipeline(initial: DesiredNetwork, ctx: PipelineConte
     },
     async update(desired) {
       latest = desired;
+      activation = activationIndex(desired.definitions);
       if (desired.engineKey === wanted) return;
       wanted = desired.engineKey;
       try {

@@ -2,28 +2,21 @@
  * Trigger-condition scripts as the runtime sees them: a tenant's stored script files by path relative to its config
  * directory (`filters/evm_filter.sh`), matched to the `script_path`s its monitors configure.
  */
+import { storedScriptCandidates } from "../dispatch/index.js";
 
 export interface ScriptFile {
   content: string;
 }
 
 /**
- * The path segments of a configured `script_path`, without `.` segments (`./config/filters/x.sh` →
- * `["config", "filters", "x.sh"]`).
- */
-function segments(scriptPath: string): string[] {
-  return scriptPath.split(/[\\/]+/).filter((part) => part !== "" && part !== ".");
-}
-
-/**
  * The stored file a configured `script_path` names. OZ resolves script paths against the directory that holds
  * `config/` (`./config/filters/x.sh`); files are stored relative to the config directory (`filters/x.sh`). So the
- * path is tried whole, then without its leading segments, one at a time: the longest stored suffix wins.
+ * path is tried whole, then without its leading segments, one at a time: the longest stored suffix wins. `script`
+ * triggers find theirs the same way (`dispatch` `storedScriptCandidates`).
  */
 export function resolveStoredScript<T>(scriptPath: string, files: ReadonlyMap<string, T>): T | undefined {
-  const parts = segments(scriptPath);
-  for (let start = 0; start < parts.length; start++) {
-    const found = files.get(parts.slice(start).join("/"));
+  for (const candidate of storedScriptCandidates(scriptPath)) {
+    const found = files.get(candidate);
     if (found !== undefined) return found;
   }
   return undefined;

@@ -1,5 +1,10 @@
 import { ConfigError, formatProblem, hasErrors, type LoadedConfig, loadConfigDir } from "../config/index.js";
-import { createDispatcher, createStoreTriggerRegistry, type TriggerRegistry } from "../dispatch/index.js";
+import {
+  createDispatcher,
+  createStoreScriptReader,
+  createStoreTriggerRegistry,
+  type TriggerRegistry,
+} from "../dispatch/index.js";
 import type { MonitorMatch } from "../engine/index.js";
 import { loadScriptSources, type ScriptSettings } from "../notify/conditions/index.js";
 import { channelEndpointsFromEnv } from "../notify/index.js";
@@ -41,6 +46,20 @@ export interface StartOptions {
    * @default 30_000
    */
   reconcileIntervalMs?: number;
+  /**
+   * Redis for the configuration fan-out: changes heard from PostgreSQL are republished there and changes published
+   * by other processes are heard, for processes that do not share a working LISTEN.
+   * @default env REDIS_URL (or ARGUS_REDIS_URL); unset = PostgreSQL LISTEN only
+   */
+  redisUrl?: string;
+  /** Prefix of Argus's Redis keys and channels. @default env ARGUS_REDIS_PREFIX, else "argus:" */
+  redisPrefix?: string;
+  /**
+   * LISTEN on the store. Set `false` when `databaseUrl` goes through a transaction pooler (where LISTEN does not
+   * work): changes then arrive over Redis from a process that LISTENs, and by the periodic reconciliation.
+   * @default true
+   */
+  listenPostgres?: boolean;
   /**
    * Serve the REST control plane (`/api/v1`, `/api/openapi.json`, `/api/docs`) on the ops server's port.
    * @default true
@@ -115,6 +134,11 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
       // Operator endpoint overrides (ARGUS_SLACK_BASE_URL, ARGUS_DISCORD_BASE_URL, ARGUS_TELEGRAM_API_BASE_URL).
       deliverOptions: channelEndpointsFromEnv(options.env),
       ...(options.scriptSettings ? { scriptSettings: options.scriptSettings } : {}),
+      // `script` triggers run the tenant's stored scripts; the built-in tenant also those its config directory
+      // referenced outside itself (read at start, as OZ does). Never a tenant-chosen file of the server's disk.
+      scripts: createStoreScriptReader(store, {
+        fallback: (tenantId, scriptPath) => (tenantId === DEFAULT_TENANT_ID ? fileScripts.get(scriptPath) : undefined),
+      }),
       metrics,
     });
     dispatcher.start();
@@ -159,8 +183,13 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
       if (change.kind === "trigger") registry = newRegistry();
       void supervisor.reconcile();
     };
+    const redisUrl = options.redisUrl ?? (options.env.REDIS_URL || options.env.ARGUS_REDIS_URL || undefined);
     const listener = await listenConfigChanges(store, {
       logger,
+      ...(redisUrl === undefined
+        ? {}
+        : { redis: { url: redisUrl, prefix: options.redisPrefix ?? options.env.ARGUS_REDIS_PREFIX ?? "argus:" } }),
+      ...(options.listenPostgres === undefined ? {} : { listenPostgres: options.listenPostgres }),
       onChange,
       onReconnect: () => {
         registry = newRegistry();

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, max, min, sql } from "drizzle-orm";
 import { publishConfigChange } from "./config-events.js";
 import { inTransaction, run, type Store, saveVersioned } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
@@ -188,5 +188,40 @@ async function history(store: Store, tenantId: string, id: string): Promise<Stor
   });
 }
 
+/**
+ * When each of the tenant's live, non-paused monitors last became active, by monitor id: the creation time of the
+ * oldest version after its last paused one (its creation when it was never paused), from the config history.
+ */
+async function activeSince(store: Store, tenantId: string): Promise<Map<string, Date>> {
+  return run(store, "monitors.activeSince", async (db) => {
+    const paused = db
+      .select({ monitorId: monitorVersions.monitorId, version: max(monitorVersions.version).as("paused_version") })
+      .from(monitorVersions)
+      .where(and(eq(monitorVersions.tenantId, tenantId), eq(monitorVersions.paused, true)))
+      .groupBy(monitorVersions.monitorId)
+      .as("paused");
+    const rows = await db
+      .select({ monitorId: monitorVersions.monitorId, since: min(monitorVersions.createdAt) })
+      .from(monitorVersions)
+      .innerJoin(
+        monitorsTable,
+        and(eq(monitorsTable.tenantId, monitorVersions.tenantId), eq(monitorsTable.id, monitorVersions.monitorId)),
+      )
+      .leftJoin(paused, eq(paused.monitorId, monitorVersions.monitorId))
+      .where(
+        and(
+          eq(monitorVersions.tenantId, tenantId),
+          isNull(monitorsTable.deletedAt),
+          eq(monitorsTable.paused, false),
+          sql`${monitorVersions.version} > coalesce(${paused.version}, 0)`,
+        ),
+      )
+      .groupBy(monitorVersions.monitorId);
+    const since = new Map<string, Date>();
+    for (const row of rows) if (row.since !== null) since.set(row.monitorId, new Date(row.since));
+    return since;
+  });
+}
+
 /** Monitors (minimal for now: the API of issue 5 builds on these). */
-export const monitors = { save, get, getByName, list, remove, history };
+export const monitors = { save, get, getByName, list, remove, history, activeSince };

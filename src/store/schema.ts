@@ -53,6 +53,11 @@ export const tenants = pgTable(
       .notNull()
       .default("active"),
     limits: jsonb("limits").$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * When `status` last changed (`NULL`: never, active since `created_at`). A reactivated tenant's monitors match
+     * only blocks from this time on: blocks mined while it was suspended are not matched after the fact.
+     */
+    statusChangedAt: timestamp("status_changed_at", { withTimezone: true, mode: "date" }),
     ...timestamps,
     deletedAt: deletedAt(),
   },

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { publishConfigChange } from "./config-events.js";
 import { inTransaction, run, type Store } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
@@ -68,7 +68,12 @@ async function setStatus(store: Store, id: string, status: TenantStatus, now: Da
   return inTransaction(store, "tenants.setStatus", async (tx) => {
     const [row] = await tx
       .update(tenantsTable)
-      .set({ status, updatedAt: now })
+      // Only an actual change moves `status_changed_at` (a reactivated tenant matches blocks from then on).
+      .set({
+        status,
+        statusChangedAt: sql`case when ${tenantsTable.status} = ${status} then ${tenantsTable.statusChangedAt} else ${now.toISOString()}::timestamptz end`,
+        updatedAt: now,
+      })
       .where(and(eq(tenantsTable.id, id), isNull(tenantsTable.deletedAt)))
       .returning();
     if (row === undefined) throw new StoreError(StoreCode.NotFound, `tenants.setStatus: no tenant ${id}.`);

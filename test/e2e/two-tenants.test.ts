@@ -66,6 +66,7 @@ function bundle(tenant: string, expression: string) {
             method: "POST",
             secret: { type: "Plain", value: `secret-of-${tenant}` },
             headers: {},
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an OZ notification template
             message: { title: "Transfer", body: "value ${events.0.args.value}" },
           },
         },

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolveScriptPath, type ScriptConfig } from "../../config/index.js";
+import { ArgusError } from "../../errors/index.js";
 import {
   matchJsonText,
   runScript,
@@ -33,15 +34,18 @@ export function scriptNotificationInput(matchJson: object, args: readonly string
 }
 
 async function loadScript(config: ScriptConfig, options: ScriptRunOptions): Promise<string | NotifyError> {
-  const notFound = (detail: string) =>
+  const notFound = (detail: string, retryable = false) =>
     new NotifyError("NOTIFY_SCRIPT_NOT_FOUND", `Script ${JSON.stringify(config.script_path)} ${detail}.`, {
-      retryable: false,
+      retryable,
       path: ["config", "script_path"],
     });
   if (options.readScript !== undefined) {
     try {
       return await options.readScript(config.script_path);
-    } catch {
+    } catch (error) {
+      // The reader's own message says where it looked (a tenant's stored scripts, for instance); a transient
+      // failure of its store is retried, a missing script is not.
+      if (error instanceof ArgusError) return notFound(`could not be read: ${error.message}`, error.retryable);
       return notFound("could not be read");
     }
   }

@@ -9,6 +9,7 @@ describe("src/dispatch public surface", () => {
         "DispatchCode",
         "DispatchError",
         "createDispatcher",
+        "createStoreScriptReader",
         "createStoreTriggerRegistry",
         "maxAttemptsFor",
         "nextRetryDelayMs",
@@ -17,6 +18,7 @@ describe("src/dispatch public surface", () => {
         "replayDelivery",
         "reportFromOutcome",
         "retryPolicyOf",
+        "storedScriptCandidates",
       ]
     `);
   });
