@@ -6,10 +6,12 @@ import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import type { BlockCache } from "../cache/index.js";
 import { openNetworkClient } from "../chains/index.js";
 import type { Identity } from "../identity/index.js";
 import type { Logger } from "../ops/index.js";
 import type { Keyring } from "../secrets/index.js";
+import { collectStatus, STATUS_PERMISSION, type StatusReport, statusRoute } from "../status/index.js";
 import { quotas, type Store, type Tenant, usage, usagePeriod } from "../store/index.js";
 import type { ApiServices, RateLimits, RequestAuth } from "./context.js";
 import { ApiCode, ApiError, toProblem } from "./errors.js";
@@ -54,8 +56,15 @@ export interface BuildApiOptions {
   trustProxy?: boolean;
   /** Told after a delivery was replayed (e.g. `dispatcher.wake`). */
   onReplay?: () => void;
+  /**
+   * The operator view behind `GET /api/v1/platform/status`; the process that knows its bus, leases and membership
+   * passes them. @default the store's networks (heads over RPC), cursors and deliveries
+   */
+  status?: () => Promise<StatusReport>;
   /** Chain access for `POST …/monitors/{id}/test`. @default openNetworkClient */
   openNetworkClient?: typeof openNetworkClient;
+  /** Blocks the ingesters fetched (keyed by network id): `…/monitors/{id}/test` reads a block here before the node. */
+  blockCache?: BlockCache;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -87,6 +96,7 @@ function defaultTenantLimit(tenant: Tenant): number | null {
  * await app.listen({ port: 8080, host: "0.0.0.0" });
  */
 export async function buildApi(options: BuildApiOptions): Promise<FastifyInstance> {
+  const statusRpc = options.keyring === null ? {} : { keyring: options.keyring };
   const limits = options.rateLimits ?? {};
   const services: RouteServices = {
     store: options.store,
@@ -102,6 +112,7 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     keyring: options.keyring,
     onReplay: options.onReplay ?? (() => undefined),
     openNetworkClient: options.openNetworkClient ?? openNetworkClient,
+    ...(options.blockCache === undefined ? {} : { blockCache: options.blockCache }),
   };
   const ownsLimiter = options.rateLimiter === undefined;
 
@@ -207,6 +218,12 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
       await v1.register(auditRoutes(services));
       await v1.register(usageRoutes(services));
       await v1.register(portableRoutes(services));
+      await v1.register(
+        statusRoute({
+          collect: options.status ?? (() => collectStatus({ store: options.store, now: new Date(), rpc: statusRpc })),
+          routeConfig: { permission: STATUS_PERMISSION },
+        }),
+      );
     },
     { prefix: "/api/v1" },
   );

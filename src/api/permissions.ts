@@ -134,6 +134,7 @@ export const PERMISSIONS = {
   "platform.tenants.list": PLATFORM,
   "platform.tenants.get": PLATFORM,
   "platform.tenants.update": PLATFORM,
+  "platform.status": PLATFORM,
 } as const satisfies Record<string, Permission>;
 
 export type PermissionId = keyof typeof PERMISSIONS;

@@ -9,11 +9,23 @@ import {
   UsageError,
 } from "./command.js";
 import { demoCommand } from "./commands/demo.js";
+import { exportCommand, importCommand } from "./commands/import-export.js";
 import { startCommand } from "./commands/start.js";
+import { statusCommand } from "./commands/status.js";
 import { testMonitorCommand } from "./commands/test-monitor.js";
+import { userCommand } from "./commands/user.js";
 import { validateCommand } from "./commands/validate.js";
 
-const commands: Command[] = [startCommand, validateCommand, testMonitorCommand, demoCommand] as Command[];
+const commands: Command[] = [
+  startCommand,
+  validateCommand,
+  testMonitorCommand,
+  importCommand,
+  exportCommand,
+  statusCommand,
+  userCommand,
+  demoCommand,
+] as Command[];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

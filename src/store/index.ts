@@ -112,6 +112,7 @@ export {
   type DeliveryStatusName,
   type NetworkCursorRow,
   stats,
+  type TenantMonitorLoad,
 } from "./stats.js";
 export { type CreateStoreOptions, createStore, redactDatabaseUrl, type StoreLocation } from "./store.js";
 export { type CreateTenantParameters, type Tenant, type TenantStatus, tenants } from "./tenants.js";

@@ -44,6 +44,13 @@ export interface AdvisoryLockHolder {
   backendStart: Date | null;
 }
 
+/** The evaluation load of one active tenant: its live, unpaused monitors counted once per network they list. */
+export interface TenantMonitorLoad {
+  tenantId: string;
+  /** Σ over the tenant's live, unpaused monitors of the number of networks each lists (a worker's engine entries). */
+  definitions: number;
+}
+
 /** Every live network of every tenant and the platform, by slug, with its cursor. */
 async function networkCursors(store: Store): Promise<NetworkCursorRow[]> {
   return run(store, "stats.networkCursors", async (db) => {
@@ -164,5 +171,26 @@ async function advisoryLockHolders(store: Store, keys: readonly bigint[]): Promi
   });
 }
 
+/**
+ * Per active tenant, its monitor definitions (monitor × listed network), the load workers divide shards by. Counted
+ * from the stored JSON, so a monitor listing a network that does not resolve still counts.
+ */
+async function monitorLoad(store: Store): Promise<TenantMonitorLoad[]> {
+  return run(store, "stats.monitorLoad", async (db) => {
+    const rows = await rawRows(
+      db,
+      sql`select m.tenant_id, sum(case when json_typeof(m.config -> 'networks') = 'array'
+                                       then json_array_length(m.config -> 'networks') else 0 end)::text as definitions
+          from monitors m join tenants t on t.id = m.tenant_id
+          where m.deleted_at is null and not m.paused and t.deleted_at is null and t.status = 'active'
+          group by m.tenant_id
+          order by m.tenant_id`,
+    );
+    return rows
+      .map((row) => ({ tenantId: String(row.tenant_id), definitions: Number(row.definitions) }))
+      .filter((row) => row.definitions > 0);
+  });
+}
+
 /** Operator-view aggregates over every tenant. */
-export const stats = { networkCursors, deliveryCounts, advisoryLockHolders };
+export const stats = { networkCursors, deliveryCounts, advisoryLockHolders, monitorLoad };

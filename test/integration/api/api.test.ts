@@ -331,6 +331,17 @@ describeApi("api", (h) => {
     expect(Number(apiCalls?.value)).toBeGreaterThanOrEqual(3);
   });
 
+  it("GET /platform/status gives operators the platform report and refuses everyone else", async () => {
+    const op = await signup(h, "status-op");
+    await makeOperator(h.store, op.userId);
+    const a = await signup(h, "status-t");
+    expect((await call(h, "GET", "/api/v1/platform/status", { token: a.token })).status).toBe(403);
+    const report = await call(h, "GET", "/api/v1/platform/status", { token: op.token });
+    expect(report.status, JSON.stringify(report.body)).toBe(200);
+    expect(report.body).toMatchObject({ deliveries: { state: "ok" } });
+    expect(report.body).toHaveProperty("networks");
+  });
+
   it("operators suspend a tenant: its changes are refused, reads still work; audited on the platform side", async () => {
     const op = await signup(h, "op");
     await makeOperator(h.store, op.userId);

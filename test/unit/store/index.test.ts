@@ -71,7 +71,7 @@ describe("src/store public surface", () => {
       cursors: ["advance", "get", "rewind"],
       deliveries: ["attempts", "claimDue", "get", "list", "recordAttempt", "replay"],
       matches: ["get", "insertMany", "list", "markOrphaned"],
-      monitors: ["get", "getByName", "history", "list", "remove", "save"],
+      monitors: ["activeSince", "get", "getByName", "history", "list", "remove", "save"],
       networks: ["get", "getBySlug", "list", "remove", "save"],
       tenants: ["create", "get", "getBySlug", "list", "setStatus"],
       triggers: ["get", "getByKey", "history", "list", "remove", "save"],

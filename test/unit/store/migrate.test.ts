@@ -48,6 +48,7 @@ describe("loadMigrations()", () => {
       "0000_initial",
       "0001_default_tenant",
       "0002_identity_rls",
+      "0003_tenant_status_changed_at",
     ]);
   });
 });
