@@ -29,10 +29,21 @@
  * NATS the one-process runtime (`runtime/startArgus`, no logs in between) stays the embedded default. Without NATS,
  * `startRoles` runs on the in-process logs, so ingest, worker and dispatch must be in the same process.
  *
- * Known limits: a reorg is applied to the store when the ingester acknowledges it (orphaned matches are marked then);
- * matches of orphaned blocks still in flight in the logs at that moment are stored unmarked — use
- * `confirmation_blocks` ≥ the chain's reorg depth in distributed deployments. Each shard's consumer decodes each
- * block once (the bus decodes per consumer), so a worker decodes a block once per shard it owns.
+ * - **block cache**: the ingest leader writes every block it fetches and every head it sees to the block cache (Redis
+ *   with `REDIS_URL`, else in-process; keys `<redis prefix>{<network id>}:…`) and reads it before fetching, so a
+ *   successor after a takeover, and the API's test-a-monitor, do not fetch again what was fetched.
+ * - **reorgs**: the ingester applies a reorg to the store when it has published it; dispatch checks every match
+ *   against the recorded canonical hashes, so a match of an orphaned block still in the logs then is stored
+ *   `orphaned` with its notifications suppressed (`dispatch.ts`).
+ * - **plan**: workers share the shard plan in force (`<redis prefix>shard-plan`, compare-and-set on its epoch), so
+ *   rebalancing honours `rebalanceThreshold` and `minRebalanceIntervalMs`: a joining worker gets shards at once only
+ *   when the last voluntary rebalance is older than the interval (30 s), otherwise at the next replan after it.
+ *   Departed workers' shards move at once.
+ * - **decoding**: each block is decoded once per worker, whatever the number of shards it owns (`decoded.ts`); it
+ *   still crosses the network once per shard consumer, hence a modest default shard count (64).
+ *
+ * Known limits: a notification of an orphaned block already delivered is not recalled (as in one process); a worker
+ * that cannot reach the shared plan (Redis down) plans from scratch until it can.
  *
  * Imports `bus`, `lease`, `shard`, `runtime` (desired state, config listener, store ingest state), `ingest`,
  * `engine`, `dispatch`, `store`; nothing imports it but `cli`.
@@ -43,8 +54,10 @@
  * // SIGTERM
  * await running.stop();
  */
-export { rolesSettings, runRoles, wantsRoles } from "./cli.js";
+export { wantsRoles } from "./cli.js";
 export { type DispatchRole, type DispatchRoleOptions, startDispatchRole } from "./dispatch.js";
+export { cachingBlockSource, forgetOrphaned } from "./block-cache.js";
+export { createDecodedCache, type DecodedCache, type DecodedCacheOptions } from "./decoded.js";
 export { RoleCode, RoleError } from "./errors.js";
 export { type DesiredStateFeed, type WatchDesiredStateOptions, watchDesiredState } from "./feed.js";
 export {
@@ -54,5 +67,13 @@ export {
   type IngestRoleOptions,
   startIngestRole,
 } from "./ingest.js";
+export {
+  createMemoryShardPlanStore,
+  createRedisShardPlanStore,
+  parseShardPlan,
+  type RedisShardPlanStoreOptions,
+  type ShardPlanStore,
+  type StoredShardPlan,
+} from "./plan.js";
 export { type RunningRoles, type StartRolesOptions, startRoles } from "./start.js";
 export { startWorkerRole, type WorkerRole, type WorkerRoleOptions } from "./worker.js";
