@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import pino, { type Logger } from "pino";
 import { defaultRetryPolicy, type RetryPolicy } from "../config/index.js";
@@ -245,6 +246,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const queue = new FairQueue<HeldClaim>({ maxRunning: maxInFlight, maxRunningPerTenant: maxPerTenant });
   const attempts = new Set<Promise<void>>();
   const stopController = new AbortController();
+  // Every attempt in flight listens for the stop (and removes its listener when done): not a leak, so raise the cap.
+  setMaxListeners(maxInFlight + 16, stopController.signal);
   let state: DispatcherState = "idle";
   let loopDone: Promise<void> = Promise.resolve();
   let finished: Promise<void> | undefined;

@@ -3,10 +3,13 @@
  * to its own address (so the ground truth is exact: transfer k belongs to tenant k mod n), and the comparison of a
  * webhook receiver's requests with that truth.
  */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
 import { type Address, createPublicClient, createWalletClient, defineChain, type Hash, http } from "viem";
 import type { HardhatNode } from "../../../src/devchain/index.js";
 import { importBundle } from "../../../src/portable/index.js";
 import { type Store, tenants } from "../../../src/store/index.js";
+import { repoRoot } from "../../support/cli.js";
 import { compileContract } from "../../support/contracts.js";
 import type { RecordedRequest } from "../../support/receivers.js";
 
@@ -66,12 +69,24 @@ export async function deployTokenChain(node: HardhatNode): Promise<TokenChain> {
   };
 }
 
-export function networkJson(rpcUrl: string): Record<string, unknown> {
+/** An OZ `rpc_urls` entry: higher weights are tried first (OZ §11). */
+export interface RpcUrlEntry {
+  url: string;
+  weight: number;
+}
+
+/** The network file; `rpcUrls` (e.g. a primary and a secondary) replaces the single `rpcUrl` at weight 100. */
+export function networkJson(rpcUrl: string, rpcUrls?: readonly RpcUrlEntry[]): Record<string, unknown> {
+  const entries = rpcUrls ?? [{ url: rpcUrl, weight: 100 }];
   return {
     network_type: "EVM",
     slug: "hardhat_local",
     name: "Hardhat Local",
-    rpc_urls: [{ type_: "rpc", url: { type: "Plain", value: rpcUrl }, weight: 100 }],
+    rpc_urls: entries.map((entry) => ({
+      type_: "rpc",
+      url: { type: "Plain", value: entry.url },
+      weight: entry.weight,
+    })),
     chain_id: 31337,
     block_time_ms: 250,
     confirmation_blocks: 1,
@@ -87,7 +102,13 @@ export function networkJson(rpcUrl: string): Record<string, unknown> {
  */
 export async function seedTenants(
   store: Store,
-  options: { count: number; rpcUrl: string; tokenAddress: Address; receiverUrl: string },
+  options: {
+    count: number;
+    rpcUrl: string;
+    rpcUrls?: readonly RpcUrlEntry[];
+    tokenAddress: Address;
+    receiverUrl: string;
+  },
 ): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < options.count; i++) {
@@ -96,7 +117,12 @@ export async function seedTenants(
       await importBundle(
         store,
         tenant.id,
-        { networks: { "hardhat_local.json": networkJson(options.rpcUrl) }, monitors: {}, triggers: {}, scripts: {} },
+        {
+          networks: { "hardhat_local.json": networkJson(options.rpcUrl, options.rpcUrls) },
+          monitors: {},
+          triggers: {},
+          scripts: {},
+        },
         { platformNetworks: true },
       );
     }
@@ -167,5 +193,74 @@ export function compareDeliveries(sent: readonly Sent[], requests: readonly Reco
     duplicated: [...idsByKey].filter(([, set]) => set.size > 1).map(([key]) => key),
     distinctWebhookIds: ids.size,
     retries: requests.length - ids.size,
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` (errors count as false) every 100 ms until it holds; throws after `timeoutMs`. */
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (
+    !(await Promise.resolve()
+      .then(check)
+      .catch(() => false))
+  ) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** `./bin/argus start --role <role>` as a child process, with its output kept for failure messages. */
+export interface RoleProcess {
+  name: string;
+  child: ChildProcess;
+  /** The process's health URL (`http://127.0.0.1:<port>`), once it printed it; rejects if it exits first. */
+  url: Promise<string>;
+  output(): string;
+  /** Whether the process is still running. */
+  alive(): boolean;
+  readyz(): Promise<Record<string, unknown>>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startRoleProcess(name: string, role: string, env: NodeJS.ProcessEnv): RoleProcess {
+  const child = spawn(path.join(repoRoot, "bin/argus"), ["start", "--role", role, "--port", "0"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    // The tail is what explains a failure; a long run must not grow without bound.
+    output = (output + chunk.toString()).slice(-200_000);
+  };
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      keep(chunk);
+      const found = /Health and metrics: (http:\/\/\S+)\/readyz/.exec(output);
+      if (found?.[1]) resolve(found[1]);
+    });
+    child.stderr?.on("data", keep);
+    child.once("exit", (code, signal) => reject(new Error(`${name} exited (${code ?? signal}):\n${output}`)));
+  });
+  url.catch(() => {});
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    name,
+    child,
+    url,
+    output: () => output,
+    alive,
+    readyz: async () => (await (await fetch(`${await url}/readyz`)).json()) as Record<string, unknown>,
+    async kill(signal = "SIGKILL") {
+      if (!alive()) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill(signal);
+      await exited;
+    },
   };
 }
