@@ -3,10 +3,14 @@
  * engine benchmark) hashed into shards and assigned to 2, 4 and 8 workers by each strategy. Reports max/mean monitors
  * per worker (target ≤ 1.15 for the default strategy), and how much moves when a worker joins or leaves.
  *
+ * The shard count is the one `argus start` uses (the `shards.count` setting's default, `ARGUS_SHARD_COUNT`) unless
+ * `--shards` says otherwise.
+ *
  * Usage: `npx tsx bench/shards/run.ts [--seed N] [--shards N] [--vnodes N]` (or `npm run bench:shards`). Prints one
  * JSON document on stdout.
  */
 import { pathToFileURL } from "node:url";
+import { SETTINGS, type SettingSpec } from "../../src/settings/index.js";
 import {
   assignShards,
   parseShardOptions,
@@ -30,6 +34,11 @@ export interface ShardBenchOptions {
   shardCount?: number;
   virtualNodes?: number;
 }
+
+/** The shard count Argus runs with when the operator sets none (`shards.count`). */
+export const ARGUS_SHARD_COUNT = (SETTINGS as readonly SettingSpec[]).find(
+  (spec) => spec.path.join(".") === "shards.count",
+)?.default as number;
 
 export const DEFAULT_BENCH_OPTIONS: ShardBenchOptions = {
   seed: 42,
@@ -158,7 +167,7 @@ export interface ShardBenchReport {
 export function runShardBenchmark(bench: ShardBenchOptions = DEFAULT_BENCH_OPTIONS): ShardBenchReport {
   const started = performance.now();
   const base = parseShardOptions({
-    ...(bench.shardCount === undefined ? {} : { shardCount: bench.shardCount }),
+    shardCount: bench.shardCount ?? ARGUS_SHARD_COUNT,
     ...(bench.virtualNodes === undefined ? {} : { virtualNodes: bench.virtualNodes }),
   });
   const { monitorsPerTenant, load } = population(bench, base.shardCount);

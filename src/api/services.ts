@@ -4,6 +4,7 @@
  * row in the same transaction as the change, so there is never a change without its audit row or the reverse.
  */
 import type { FastifyRequest } from "fastify";
+import type { BlockCache } from "../cache/index.js";
 import type { openNetworkClient } from "../chains/index.js";
 import { decryptSecrets, encryptSecrets, redactSecrets } from "../secrets/index.js";
 import { audit, type Store, withPlatform, withTenant } from "../store/index.js";
@@ -12,6 +13,8 @@ import { type ApiServices, auditActor, requestMeta, tenantContext } from "./cont
 export interface RouteServices extends ApiServices {
   onReplay: () => void;
   openNetworkClient: typeof openNetworkClient;
+  /** Blocks the ingesters fetched, by network id (test-a-monitor reads it before the node). */
+  blockCache?: BlockCache;
 }
 
 /** The envelope context secrets are bound to: the owning tenant's id, or `"platform"`. */

@@ -36,6 +36,8 @@ export type {
   LogMessage,
   LogOptions,
   LogStats,
+  PayloadDecoder,
+  PayloadOrigin,
   PublishAck,
   PublishOptions,
   RetentionOptions,

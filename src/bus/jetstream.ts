@@ -47,6 +47,7 @@ import type {
   LogMessage,
   LogOptions,
   LogStats,
+  PayloadDecoder,
   PublishAck,
   PublishOptions,
 } from "./types.js";
@@ -223,7 +224,7 @@ class JetStreamLog<T> implements Log<T> {
   }
 
   private handle(name: string, consumer: Consumer): LogConsumer<T> {
-    const fetch = (options: FetchOptions = {}) => this.fetch(name, consumer, options);
+    const fetch = (options: FetchOptions<T> = {}) => this.fetch(name, consumer, options);
     return {
       name,
       fetch,
@@ -232,7 +233,7 @@ class JetStreamLog<T> implements Log<T> {
     };
   }
 
-  private async fetch(name: string, consumer: Consumer, options: FetchOptions): Promise<Array<LogMessage<T>>> {
+  private async fetch(name: string, consumer: Consumer, options: FetchOptions<T>): Promise<Array<LogMessage<T>>> {
     this.ensureOpen();
     const max = options.max ?? 1;
     const deadline = Date.now() + Math.max(MIN_EXPIRES_MS, options.expiresMs ?? 5_000);
@@ -258,7 +259,7 @@ class JetStreamLog<T> implements Log<T> {
         try {
           for await (const message of batch) {
             delivered++;
-            const decoded = this.wrap(name, message);
+            const decoded = this.wrap(name, message, options.decode);
             if (decoded) out.push(decoded);
           }
         } finally {
@@ -280,11 +281,16 @@ class JetStreamLog<T> implements Log<T> {
     return out;
   }
 
-  private wrap(consumer: string, message: JsMsg): LogMessage<T> | null {
+  private wrap(consumer: string, message: JsMsg, decode?: PayloadDecoder<T>): LogMessage<T> | null {
     const key = message.subject.slice(this.subjectBase.length + 1);
     let payload: T;
     try {
-      payload = this.codec.decode(message.data);
+      payload =
+        decode === undefined
+          ? this.codec.decode(message.data)
+          : decode(message.data, { key, sequence: message.seq, publishedAt: message.time.getTime() }, (data) =>
+              this.codec.decode(data),
+            );
     } catch (error) {
       message.term(); // no reason: servers before 2.10.4 ignore "+TERM <reason>"
       this.options.onUndecodable?.({ log: this.name, consumer, key, sequence: message.seq, error });

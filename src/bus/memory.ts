@@ -27,6 +27,7 @@ import type {
   LogMessage,
   LogOptions,
   LogStats,
+  PayloadDecoder,
   PublishAck,
   PublishOptions,
   RetentionOptions,
@@ -200,7 +201,7 @@ class MemoryLog<T> implements Log<T> {
   }
 
   private handle(state: ConsumerState): LogConsumer<T> {
-    const fetch = (options: FetchOptions = {}) => this.fetch(state, options);
+    const fetch = (options: FetchOptions<T> = {}) => this.fetch(state, options);
     return {
       name: state.name,
       fetch,
@@ -213,7 +214,7 @@ class MemoryLog<T> implements Log<T> {
     };
   }
 
-  private async fetch(state: ConsumerState, options: FetchOptions): Promise<Array<LogMessage<T>>> {
+  private async fetch(state: ConsumerState, options: FetchOptions<T>): Promise<Array<LogMessage<T>>> {
     this.ensureOpen();
     if (this.consumers.get(state.name) !== state) throw notFound(this.name, state.name);
     const max = options.max ?? 1;
@@ -221,7 +222,7 @@ class MemoryLog<T> implements Log<T> {
     const out: Array<LogMessage<T>> = [];
     for (;;) {
       if (options.signal?.aborted || this.closed || this.consumers.get(state.name) !== state) return out;
-      this.collect(state, max - out.length, out);
+      this.collect(state, max - out.length, out, options.decode);
       const now = this.now();
       if (out.length >= max || now >= deadline) return out;
       let wakeAt = deadline;
@@ -231,7 +232,7 @@ class MemoryLog<T> implements Log<T> {
   }
 
   /** Due redeliveries first (in sequence order), then first deliveries while `maxAckPending` allows. */
-  private collect(state: ConsumerState, room: number, out: Array<LogMessage<T>>): void {
+  private collect(state: ConsumerState, room: number, out: Array<LogMessage<T>>, decode?: PayloadDecoder<T>): void {
     const now = this.now();
     const { ackWaitMs, maxDeliver, maxAckPending, key } = state.options;
     const due = [...state.pending].filter(([, d]) => d.redeliverAt <= now).sort(([a], [b]) => a - b);
@@ -245,7 +246,7 @@ class MemoryLog<T> implements Log<T> {
       delivery.count++;
       delivery.redeliverAt = now + ackWaitMs;
       state.redelivered.add(sequence);
-      this.deliver(state, stored, delivery.count, out);
+      this.deliver(state, stored, delivery.count, out, decode);
     }
     let sequence = Math.max(state.nextSequence, this.firstSequence());
     while (out.length < room && state.pending.size < maxAckPending && sequence <= this.lastSequence) {
@@ -255,14 +256,25 @@ class MemoryLog<T> implements Log<T> {
       if (key !== null && stored.key !== key) continue;
       state.pending.set(stored.sequence, { count: 1, redeliverAt: now + ackWaitMs });
       state.deliveredSequence = stored.sequence;
-      this.deliver(state, stored, 1, out);
+      this.deliver(state, stored, 1, out, decode);
     }
   }
 
-  private deliver(state: ConsumerState, stored: StoredMessage, count: number, out: Array<LogMessage<T>>): void {
+  private deliver(
+    state: ConsumerState,
+    stored: StoredMessage,
+    count: number,
+    out: Array<LogMessage<T>>,
+    decode?: PayloadDecoder<T>,
+  ): void {
     let payload: T;
     try {
-      payload = this.codec.decode(stored.data);
+      payload =
+        decode === undefined
+          ? this.codec.decode(stored.data)
+          : decode(stored.data, { key: stored.key, sequence: stored.sequence, publishedAt: stored.time }, (data) =>
+              this.codec.decode(data),
+            );
     } catch (error) {
       state.pending.delete(stored.sequence);
       this.onUndecodable?.({ log: this.name, consumer: state.name, key: stored.key, sequence: stored.sequence, error });

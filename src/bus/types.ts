@@ -45,13 +45,29 @@ export interface ConsumerOptions {
   deliverPolicy?: DeliverPolicy;
 }
 
-export interface FetchOptions {
+export interface FetchOptions<T = unknown> {
   /** Deliver at most this many messages. @default 1 */
   max?: number;
   /** Wait at most this long for `max` messages; resolves with what arrived (maybe none). @default 5_000 */
   expiresMs?: number;
   signal?: AbortSignal;
+  /**
+   * Decodes payloads instead of the log's codec (`decode(data)` is the codec), e.g. through a cache shared by the
+   * consumers of one process, so that a message they all receive is decoded once. Throwing makes the message
+   * undecodable (terminated). The value is handed out as returned: consumers sharing it must not change it.
+   */
+  decode?: PayloadDecoder<T>;
 }
+
+/** Where a payload comes from, for a `FetchOptions.decode` that caches (a sequence is reused only by a new stream). */
+export interface PayloadOrigin {
+  key: string;
+  sequence: number;
+  /** When the log stored it (ms since the epoch). */
+  publishedAt: number;
+}
+
+export type PayloadDecoder<T> = (data: Uint8Array, origin: PayloadOrigin, decode: (data: Uint8Array) => T) => T;
 
 export interface LogMessage<T> {
   /** The subject key (network slug) it was published on. */
@@ -90,9 +106,9 @@ export interface ConsumerLag {
 export interface LogConsumer<T> {
   readonly name: string;
   /** Up to `max` messages; see `FetchOptions`. */
-  fetch(options?: FetchOptions): Promise<Array<LogMessage<T>>>;
+  fetch(options?: FetchOptions<T>): Promise<Array<LogMessage<T>>>;
   /** The next message as soon as there is one, or `null` after `expiresMs`. */
-  next(options?: Omit<FetchOptions, "max">): Promise<LogMessage<T> | null>;
+  next(options?: Omit<FetchOptions<T>, "max">): Promise<LogMessage<T> | null>;
   lag(): Promise<ConsumerLag>;
 }
 

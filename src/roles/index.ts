@@ -54,10 +54,11 @@
  * // SIGTERM
  * await running.stop();
  */
-export { wantsRoles } from "./cli.js";
-export { type DispatchRole, type DispatchRoleOptions, startDispatchRole } from "./dispatch.js";
+
 export { cachingBlockSource, forgetOrphaned } from "./block-cache.js";
+export { wantsRoles } from "./cli.js";
 export { createDecodedCache, type DecodedCache, type DecodedCacheOptions } from "./decoded.js";
+export { type DispatchRole, type DispatchRoleOptions, startDispatchRole } from "./dispatch.js";
 export { RoleCode, RoleError } from "./errors.js";
 export { type DesiredStateFeed, type WatchDesiredStateOptions, watchDesiredState } from "./feed.js";
 export {
@@ -76,4 +77,4 @@ export {
   type StoredShardPlan,
 } from "./plan.js";
 export { type RunningRoles, type StartRolesOptions, startRoles } from "./start.js";
-export { startWorkerRole, type WorkerRole, type WorkerRoleOptions } from "./worker.js";
+export { type SettledPlan, settlePlan, startWorkerRole, type WorkerRole, type WorkerRoleOptions } from "./worker.js";

@@ -6,10 +6,14 @@
  * the cursor — only after the log confirmed the publish and the lease was confirmed (a fence against a paused
  * ex-leader writing the cursor after its successor). Losing the lease stops the watcher at once; another process
  * resumes from the cursor: a replayed block has the same dedup id, so the log stores it once.
+ *
+ * With a block cache (`cache`), every block fetched and every head seen is written to it, and block fetches read it
+ * first: the successor of a leader that died re-fetches nothing its predecessor fetched (`block-cache.ts`).
  */
 
 import { setMaxListeners } from "node:events";
 import { type BlockLog, blockDedupId } from "../bus/index.js";
+import type { BlockCache } from "../cache/index.js";
 import { openNetworkClient } from "../chains/index.js";
 import type { BlockLogEntry, ChainBlock } from "../codec/index.js";
 import {
@@ -28,6 +32,7 @@ import type { Logger, Metrics } from "../ops/index.js";
 import type { DesiredNetwork, DesiredState } from "../runtime/desired.js";
 import { createStoreIngestState } from "../runtime/ingest-state.js";
 import type { Store } from "../store/index.js";
+import { cachingBlockSource, forgetOrphaned } from "./block-cache.js";
 import { RoleCode, RoleError } from "./errors.js";
 import type { DesiredStateFeed } from "./feed.js";
 
@@ -44,11 +49,15 @@ export interface IngestRoleOptions {
   leaseRetryMs?: number;
   /** Pause before contending again after the watcher failed (e.g. a reorg deeper than the window). @default 5_000 */
   restartDelayMs?: number;
+  /** Blocks and heads shared with other processes (keyed by network id); without it every fetch goes to the node. */
+  cache?: BlockCache;
 }
 
 export interface IngestRole {
   /** Per network label: whether this process leads it. */
   states(): Record<string, IngestNetworkState>;
+  /** Block fetches served by the block cache (`hits`) and by the node (`misses`), since the start. */
+  cacheStats(): { hits: number; misses: number };
   stop(): Promise<void>;
 }
 
@@ -68,11 +77,19 @@ export function startIngestRole(options: IngestRoleOptions): IngestRole {
   const { logger } = options;
   const tasks = new Map<string, NetworkTask>();
   let stopped = false;
+  const cacheStats = { hits: 0, misses: 0 };
+  const leadOptions: LeadOptions = {
+    ...options,
+    onCacheLookup: (outcome) => {
+      if (outcome === "hit") cacheStats.hits++;
+      else cacheStats.misses++;
+    },
+  };
 
   const start = (desired: DesiredNetwork) => {
     const controller = new AbortController();
     const task: NetworkTask = { desired, state: "contending", controller, done: Promise.resolve() };
-    task.done = contend(task, options, logger.child({ network: desired.label }));
+    task.done = contend(task, leadOptions, logger.child({ network: desired.label }));
     tasks.set(desired.id, task);
   };
   const stopTask = async (id: string) => {
@@ -97,6 +114,7 @@ export function startIngestRole(options: IngestRoleOptions): IngestRole {
 
   return {
     states: () => Object.fromEntries([...tasks.values()].map((task) => [task.desired.label, task.state])),
+    cacheStats: () => ({ ...cacheStats }),
     async stop() {
       stopped = true;
       unsubscribe();
@@ -105,8 +123,12 @@ export function startIngestRole(options: IngestRoleOptions): IngestRole {
   };
 }
 
+interface LeadOptions extends IngestRoleOptions {
+  onCacheLookup: (outcome: "hit" | "miss") => void;
+}
+
 /** Contends for the network's lease until stopped; leads (runs the watcher) whenever it holds it. */
-async function contend(task: NetworkTask, options: IngestRoleOptions, logger: Logger): Promise<void> {
+async function contend(task: NetworkTask, options: LeadOptions, logger: Logger): Promise<void> {
   const { signal } = task.controller;
   while (!signal.aborted) {
     task.state = "contending";
@@ -140,7 +162,7 @@ async function lead(
   desired: DesiredNetwork,
   lease: Lease,
   stop: AbortSignal,
-  options: IngestRoleOptions,
+  options: LeadOptions,
   logger: Logger,
 ): Promise<void> {
   const signal = AbortSignal.any([lease.signal, stop]);
@@ -151,10 +173,16 @@ async function lead(
   const key = blockLogKey(desired.id);
   const client = openNetworkClient(network);
   try {
-    const source: BlockSource<ChainBlock> =
+    const chainSource: BlockSource<ChainBlock> =
       client.chain.type === "EVM"
         ? (createEvmBlockSource({ client: client.chain.client }) as BlockSource<ChainBlock>)
         : (createStellarBlockSource({ client: client.chain.client }) as BlockSource<ChainBlock>);
+    const { cache } = options;
+    const onCacheError = (error: Error) => logger.debug({ error: error.message }, "Block cache unavailable");
+    const source =
+      cache === undefined
+        ? chainSource
+        : cachingBlockSource(chainSource, { cache, key, onLookup: options.onCacheLookup, onError: onCacheError });
     const settings = blockWatcherSettings(network);
     const urls = client.chain.type === "EVM" ? liveHeadUrls(network) : [];
     const state = fenced(
@@ -189,6 +217,7 @@ async function lead(
         options.metrics.headLag.set({ network: label }, Number(event.head - event.number));
       } else if (event.type === "reorg") {
         options.metrics.reorgs.inc({ network: label });
+        if (cache !== undefined) await forgetOrphaned(cache, key, event.orphaned, onCacheError);
         logger.warn(
           { common_ancestor: event.commonAncestor.number.toString(), orphaned: event.orphaned.length },
           "Chain reorganised; orphaned matches will be marked and their pending notifications suppressed",

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { type Bus, createJetStreamBus, createMemoryBus } from "../bus/index.js";
+import { type BlockCache, createMemoryBlockCache, createRedisBlockCache } from "../cache/index.js";
 import { ConfigError, formatProblem, hasErrors, loadConfigDir } from "../config/index.js";
 import {
   createDispatcher,
@@ -22,6 +23,7 @@ import { type DispatchRole, startDispatchRole } from "./dispatch.js";
 import { RoleCode, RoleError } from "./errors.js";
 import { type DesiredStateFeed, watchDesiredState } from "./feed.js";
 import { type IngestRole, startIngestRole } from "./ingest.js";
+import { createMemoryShardPlanStore, createRedisShardPlanStore, type ShardPlanStore } from "./plan.js";
 import { startWorkerRole, type WorkerRole } from "./worker.js";
 
 export interface StartRolesOptions {
@@ -29,9 +31,9 @@ export interface StartRolesOptions {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   scriptSettings?: ScriptSettings;
-  /** Tuning, mostly for tests: membership TTL (a dead worker's shards move after it). @default 10_000 */
+  /** Overrides `settings.membership.ttlMs` (a dead worker's shards move after it), mostly for tests. */
   membershipTtlMs?: number;
-  /** A block in flight on a dead worker is redelivered after this. @default 10_000 */
+  /** Overrides `settings.worker.ackWaitMs` (a block in flight on a dead worker is redelivered after it). */
   blockAckWaitMs?: number;
   /** Full reload of the desired state this often. @default 30_000 */
   reconcileIntervalMs?: number;
@@ -75,6 +77,18 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
       { path: ["database", "url"] },
     );
   }
+  const membershipTtlMs = options.membershipTtlMs ?? settings.membership.ttlMs;
+  const heartbeatMs = settings.membership.heartbeatMs;
+  if (heartbeatMs !== undefined && heartbeatMs >= membershipTtlMs) {
+    throw new RoleError(
+      RoleCode.SettingsInvalid,
+      `The membership heartbeat (${heartbeatMs} ms) must be shorter than its TTL (${membershipTtlMs} ms), or live workers expire between beats.`,
+      {
+        path: ["membership", "heartbeatMs"],
+        hint: "Leave ARGUS_MEMBERSHIP_HEARTBEAT_MS unset for a third of the TTL.",
+      },
+    );
+  }
   const shutdown = createShutdown();
   const metrics = createMetrics();
   try {
@@ -88,6 +102,9 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
 
     const bus = needsBus(roles) ? await openBus(settings) : undefined;
     if (bus !== undefined) shutdown.add(() => bus.close());
+    // Ingest writes blocks to it; the API's test-a-monitor reads them.
+    const blockCache = has("ingest") || has("api") ? openBlockCache(settings) : undefined;
+    if (blockCache !== undefined) shutdown.add(() => blockCache.close());
 
     const newRegistry = () =>
       createStoreTriggerRegistry(store, {
@@ -143,8 +160,10 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
 
     let workerRole: WorkerRole | undefined;
     if (has("worker") && bus !== undefined && feed !== undefined) {
-      const membership = openMembership(settings, options);
+      const membership = openMembership(settings, options, membershipTtlMs);
       shutdown.add(() => membership.close());
+      const plans = openShardPlans(settings);
+      shutdown.add(() => plans.close());
       const workerId = settings.worker.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
       const role = await startWorkerRole({
         blocks: bus.blocks,
@@ -152,10 +171,12 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
         membership,
         workerId,
         shards: parseShardOptions({ shardCount: settings.shards.count, strategy: settings.shards.strategy }),
+        plans,
         feed,
         logger: logger.child({ role: "worker", worker: workerId }),
         metrics,
-        ...(options.blockAckWaitMs === undefined ? {} : { ackWaitMs: options.blockAckWaitMs }),
+        ackWaitMs: options.blockAckWaitMs ?? settings.worker.ackWaitMs,
+        pullMs: settings.worker.pullMs,
       });
       workerRole = role;
       shutdown.add(() => role.stop());
@@ -177,6 +198,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
         feed,
         logger: logger.child({ role: "ingest" }),
         metrics,
+        ...(blockCache === undefined ? {} : { cache: blockCache }),
       });
       ingestRole = role;
       // Before the lease manager closes (cleanups run in reverse): the watchers stop first.
@@ -189,11 +211,27 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
     };
     const status = (): Record<string, unknown> => ({
       roles,
-      ...(ingestRole ? { ingest: ingestRole.states() } : {}),
+      ...(ingestRole ? { ingest: ingestRole.states(), blockCache: ingestRole.cacheStats() } : {}),
       ...(workerRole
-        ? { worker: { id: workerRole.workerId, shards: workerRole.owned(), evaluated: workerRole.evaluated() } }
+        ? {
+            worker: {
+              id: workerRole.workerId,
+              shards: workerRole.owned(),
+              evaluated: workerRole.evaluated(),
+              decoding: workerRole.decoding(),
+              plan: workerRole.plan(),
+            },
+          }
         : {}),
-      ...(dispatchRole ? { dispatch: { recorded: dispatchRole.recorded(), inFlight: dispatcher?.inFlight ?? 0 } } : {}),
+      ...(dispatchRole
+        ? {
+            dispatch: {
+              recorded: dispatchRole.recorded(),
+              orphaned: dispatchRole.orphaned(),
+              inFlight: dispatcher?.inFlight ?? 0,
+            },
+          }
+        : {}),
     });
 
     const api = has("api")
@@ -205,6 +243,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
           dataDir: settings.dataDir,
           allowPrivateNetworks: settings.security.allowPrivateNetworks,
           ...(dispatcher === undefined ? {} : { onReplay: () => dispatcher?.wake() }),
+          ...(blockCache === undefined ? {} : { blockCache }),
         })
       : undefined;
     if (api !== undefined) shutdown.add(() => api.close());
@@ -233,12 +272,28 @@ async function openBus(settings: Settings): Promise<Bus> {
   });
 }
 
-function openMembership(settings: Settings, options: StartRolesOptions): Membership {
-  const ttlMs = options.membershipTtlMs ?? 10_000;
+function openMembership(settings: Settings, options: StartRolesOptions, ttlMs: number): Membership {
   const onError = (error: Error) => options.logger.warn({ error: error.message }, "Worker membership problem");
+  const timing = {
+    ttlMs,
+    ...(settings.membership.heartbeatMs === undefined ? {} : { heartbeatMs: settings.membership.heartbeatMs }),
+  };
   if (settings.redis.url === undefined)
-    return createMemoryMembership({ prefix: settings.redis.keyPrefix, ttlMs, onError });
-  return createRedisMembership({ url: settings.redis.url, prefix: settings.redis.keyPrefix, ttlMs, onError });
+    return createMemoryMembership({ prefix: settings.redis.keyPrefix, ...timing, onError });
+  return createRedisMembership({ url: settings.redis.url, prefix: settings.redis.keyPrefix, ...timing, onError });
+}
+
+/** The shard plan in force, where every worker of the cluster reads it: next to the membership. */
+function openShardPlans(settings: Settings): ShardPlanStore {
+  if (settings.redis.url === undefined) return createMemoryShardPlanStore();
+  return createRedisShardPlanStore({ url: settings.redis.url, prefix: settings.redis.keyPrefix });
+}
+
+/** Keyed by network id under the Redis key prefix, where `argus status` reads the heads. */
+function openBlockCache(settings: Settings): BlockCache {
+  const keyPrefix = settings.redis.keyPrefix;
+  if (settings.redis.url === undefined) return createMemoryBlockCache({ keyPrefix, maxBytes: 64 * 1024 * 1024 });
+  return createRedisBlockCache({ url: settings.redis.url, keyPrefix });
 }
 
 /** As the one-process runtime does: the OZ directory becomes the built-in tenant's configuration. */

@@ -10,11 +10,16 @@
  * match is published to the match log (dedup id = match id) and only then is the block acknowledged. A crash in
  * between re-evaluates the block into the same match ids, which the log and the store deduplicate.
  *
- * The plan is computed from scratch each time (no shared "previous" assignment): it is a pure function of the live
- * members and the per-shard monitor counts, so every worker computes the same one. While workers disagree briefly
- * (a configuration change seen at different moments), two of them may both consume a shard: they share its durable
- * consumer, which hands each block to one of them, one at a time — correctness never depends on the plan, only
- * throughput does.
+ * The plan in force is shared (`ShardPlanStore`: a Redis key, or in-process): each worker computes the next plan
+ * from it — departed workers' shards are placed at once, shards move between live workers only past the rebalance
+ * threshold and at most once per `minRebalanceIntervalMs` — and stores a changed plan with a compare-and-set, so
+ * racing workers settle on the winner's plan. Workers replan on membership and configuration changes and every
+ * `replanIntervalMs` (which also carries out deferred rebalances and adopts plans other workers stored). While
+ * workers disagree briefly, two of them may both consume a shard: they share its durable consumer, which hands each
+ * block to one of them, one at a time — correctness never depends on the plan, only throughput does.
+ *
+ * Every shard consumer receives every block; a small cache of decoded entries keyed by stream sequence
+ * (`createDecodedCache`) makes a worker decode each block once, however many shards it owns.
  */
 import type { BlockLog, LogConsumer, LogMessage, MatchLog } from "../bus/index.js";
 import { type NetworkClient, openNetworkClient } from "../chains/index.js";
@@ -22,8 +27,18 @@ import type { BlockLogEntry } from "../codec/index.js";
 import { type CompiledMonitors, evaluateBlock, type MonitorDefinition } from "../engine/index.js";
 import type { Logger, Metrics } from "../ops/index.js";
 import type { DesiredNetwork, DesiredState } from "../runtime/desired.js";
-import { assignShards, type Membership, type ShardOptions, shardOf, shardsOwnedBy } from "../shard/index.js";
+import {
+  type AssignShardsInput,
+  assignShards,
+  type Membership,
+  type ShardAssignment,
+  type ShardOptions,
+  shardOf,
+  shardsOwnedBy,
+} from "../shard/index.js";
+import { createDecodedCache } from "./decoded.js";
 import type { DesiredStateFeed } from "./feed.js";
+import type { ShardPlanStore } from "./plan.js";
 
 export interface WorkerRoleOptions {
   blocks: BlockLog;
@@ -40,8 +55,20 @@ export interface WorkerRoleOptions {
    * @default 10_000
    */
   ackWaitMs?: number;
-  /** How long one pull waits for a block before checking for a stop. @default 1_000 */
+  /**
+   * How long an idle shard's pull waits for a block before it is renewed (a block arrives at once whatever this is;
+   * a stop or a shard handed over interrupts it). @default 5_000
+   */
   pullMs?: number;
+  /**
+   * The plan in force, shared by the cluster's workers. Without it each worker plans from scratch every time (the
+   * same plan for the same members and load, but `minRebalanceIntervalMs` and the threshold cannot apply).
+   */
+  plans?: ShardPlanStore;
+  /** Replan this often even without a change (deferred rebalances, plans stored by other workers). @default 5_000 */
+  replanIntervalMs?: number;
+  /** Wall clock for the plan's rebalance interval. @default Date.now */
+  now?: () => number;
 }
 
 export interface WorkerRole {
@@ -50,6 +77,10 @@ export interface WorkerRole {
   owned(): number[];
   /** Blocks evaluated (acknowledged) by this worker since it started. */
   evaluated(): number;
+  /** Block log entries decoded by this worker, and deliveries served by an earlier decoding (other shards). */
+  decoding(): { decoded: number; reused: number };
+  /** The plan this worker follows (its epoch, and whether it came from the shared store). */
+  plan(): { epoch: number; shared: boolean } | null;
   stop(options?: { leave?: boolean }): Promise<void>;
 }
 
@@ -74,7 +105,9 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
   const { logger, workerId, shards: shardOptions } = options;
   const count = shardOptions.shardCount;
   const ackWaitMs = options.ackWaitMs ?? 10_000;
-  const pullMs = options.pullMs ?? 1_000;
+  const pullMs = options.pullMs ?? 5_000;
+  const now = options.now ?? Date.now;
+  const decoded = createDecodedCache<BlockLogEntry>();
   const runners = new Map<number, ShardRunner>();
   const engines = new Map<string, Engine | Promise<Engine>>();
   const clients = new Map<string, { version: number; client: NetworkClient }>();
@@ -172,7 +205,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
           ackWaitMs,
           deliverPolicy: "all",
         });
-        message = await consumer.next({ expiresMs: pullMs, signal });
+        message = await consumer.next({ expiresMs: pullMs, signal, decode: decoded.decode });
       } catch (error) {
         if (signal.aborted) return;
         // A new handle next time: the consumer may have been deleted or recreated (a NATS restart without storage).
@@ -218,6 +251,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
     }
   };
 
+  let following: { epoch: number; shared: boolean } | null = null;
   const replan = async () => {
     if (stopped) return;
     const members = await options.membership.members();
@@ -229,17 +263,22 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
         for (const d of definitions) tenants[shard]?.add(d.tenantId);
       }
     }
-    const plan = assignShards({
+    const input: AssignShardsInput = {
       options: shardOptions,
       workers: members.map((member) => member.id),
       load: { monitors, tenants: tenants.map((set) => set.size) },
-    });
-    const owned = shardsOwnedBy(plan.assignment, workerId);
-    const before = [...runners.keys()].sort((a, b) => a - b);
+    };
+    const settled = await settlePlan(input, options.plans, now, logger);
     if (stopped) return;
+    following = { epoch: settled.assignment.epoch, shared: settled.shared };
+    const owned = shardsOwnedBy(settled.assignment, workerId);
+    const before = [...runners.keys()].sort((a, b) => a - b);
     setOwned(owned);
     if (before.join(",") !== owned.join(",")) {
-      logger.info({ workers: members.length, shards: owned.length, imbalance: plan.imbalance }, "Shards assigned");
+      logger.info(
+        { workers: members.length, shards: owned.length, epoch: settled.assignment.epoch, reason: settled.reason },
+        "Shards assigned",
+      );
     }
   };
   let planning: Promise<void> = Promise.resolve();
@@ -258,13 +297,18 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
   const unsubscribeMembers = options.membership.onChange(() => void schedulePlan());
   await options.membership.join({ id: workerId, meta: { pid: process.pid } });
   await schedulePlan();
+  const replanTimer = setInterval(() => void schedulePlan(), options.replanIntervalMs ?? 5_000);
+  replanTimer.unref();
 
   return {
     workerId,
     owned: () => [...runners.keys()].sort((a, b) => a - b),
     evaluated: () => evaluated,
+    decoding: () => decoded.stats(),
+    plan: () => following,
     async stop(stopOptions = {}) {
       stopped = true;
+      clearInterval(replanTimer);
       unsubscribeState();
       unsubscribeMembers();
       const done = [...runners.values()].map((runner) => {
@@ -276,8 +320,59 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
       if (stopOptions.leave !== false) await options.membership.leave(workerId).catch(() => undefined);
       for (const entry of clients.values()) entry.client.close();
       clients.clear();
+      decoded.clear();
     },
   };
+}
+
+export interface SettledPlan {
+  assignment: ShardAssignment;
+  reason: string;
+  /** Whether the plan is the one in the shared store (false: computed alone, the store being unavailable). */
+  shared: boolean;
+}
+
+/**
+ * The next plan from the stored one, stored if it changed. A lost compare-and-set means another worker stored a plan
+ * meanwhile: compute again from that one. Without a (reachable) store: the plan from scratch, as every worker
+ * computes it for the same members and load.
+ */
+export async function settlePlan(
+  input: AssignShardsInput,
+  plans: ShardPlanStore | undefined,
+  now: () => number,
+  logger: Logger,
+): Promise<SettledPlan> {
+  const alone = (): SettledPlan => {
+    const plan = assignShards(input);
+    return { assignment: plan.assignment, reason: plan.reason, shared: false };
+  };
+  if (plans === undefined) return alone();
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await plans.read();
+      const plan = assignShards({
+        ...input,
+        ...(stored.assignment ? { previous: stored.assignment } : {}),
+        now: now(),
+      });
+      const same =
+        stored.assignment !== null &&
+        stored.assignment.shardCount === plan.assignment.shardCount &&
+        stored.assignment.strategy === plan.assignment.strategy &&
+        stored.assignment.rebalancedAt === plan.assignment.rebalancedAt &&
+        stored.assignment.owners.every((owner, shard) => owner === plan.assignment.owners[shard]);
+      if (same && stored.assignment !== null)
+        return { assignment: stored.assignment, reason: plan.reason, shared: true };
+      // Epochs only grow, even when the stored plan was unusable (another shard count or strategy).
+      const next = { ...plan.assignment, epoch: (stored.epoch ?? 0) + 1 };
+      if (await plans.write(next, stored.epoch)) return { assignment: next, reason: plan.reason, shared: true };
+    }
+    logger.warn("The shared shard plan kept changing under this worker; following its own plan until the next replan");
+  } catch (error) {
+    logger.warn({ error: (error as Error).message }, "The shared shard plan is unavailable; planning from scratch");
+  }
+  return alone();
 }
 
 function sleep(ms: number): Promise<void> {

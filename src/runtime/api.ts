@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Redis } from "ioredis";
 import { buildApi, createRedisRateLimiter } from "../api/index.js";
+import type { BlockCache } from "../cache/index.js";
 import { createIdentity, loadJwtSecret } from "../identity/index.js";
 import type { Logger } from "../ops/index.js";
 import type { Keyring } from "../secrets/index.js";
@@ -22,6 +23,8 @@ export interface MountApiOptions {
   allowPrivateNetworks: boolean;
   /** Told after a delivery was replayed through the API, so the dispatcher tries it at once. */
   onReplay?: () => void;
+  /** Blocks the ingesters fetched: test-a-monitor reads a block here before asking the node. */
+  blockCache?: BlockCache;
 }
 
 /** JWT `iss`/`aud` of the access tokens this deployment issues and accepts. */
@@ -58,6 +61,7 @@ export async function mountApi(options: MountApiOptions): Promise<MountedApi> {
     allowPrivateNetworks: options.allowPrivateNetworks,
     ...(rateLimiter === undefined ? {} : { rateLimiter }),
     ...(options.onReplay === undefined ? {} : { onReplay: options.onReplay }),
+    ...(options.blockCache === undefined ? {} : { blockCache: options.blockCache }),
   });
   await app.ready();
   return {

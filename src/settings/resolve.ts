@@ -26,7 +26,8 @@ export interface Settings {
   scripts: { allowPython: boolean; allowBash: boolean };
   log: { level: (typeof LOG_LEVELS)[number] };
   shards: { count: number; strategy: ShardStrategy };
-  worker: { id: string | undefined };
+  membership: { ttlMs: number; heartbeatMs: number | undefined };
+  worker: { id: string | undefined; ackWaitMs: number; pullMs: number };
   /** Where each setting's value came from (`flag --port`, `env ARGUS_PORT`, `file …`, `default`), by dotted key. */
   sources: Record<string, string>;
 }

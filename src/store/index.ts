@@ -51,6 +51,7 @@ export {
   type RecordedBlock,
   type RewindResult,
 } from "./block-hashes.js";
+export { type BlockVerdict, canonical, type MatchedBlock, type StoredMatchRef } from "./canonical.js";
 export {
   CONFIG_CHANNEL,
   type ConfigChange,

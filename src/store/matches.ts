@@ -266,8 +266,17 @@ export async function orphanMatches(
     )
     .returning({ id: matchesTable.id });
   const matchIds = orphaned.map((row) => row.id);
+  return { matchIds, suppressedDeliveryIds: await suppressOrphanedDeliveries(tx, matchIds, now) };
+}
+
+/** @internal Suppresses (reason `orphaned`) the unfinished deliveries of matches just marked orphaned. */
+export async function suppressOrphanedDeliveries(
+  tx: StoreTransaction,
+  matchIds: readonly string[],
+  now: Date,
+): Promise<string[]> {
   const suppressedDeliveryIds: string[] = [];
-  for (const part of chunks(matchIds, INSERT_CHUNK)) {
+  for (const part of chunks([...matchIds], INSERT_CHUNK)) {
     const open = await tx
       .select({
         id: deliveriesTable.id,
@@ -308,7 +317,7 @@ export async function orphanMatches(
       .where(inArray(deliveriesTable.id, ids));
     suppressedDeliveryIds.push(...ids);
   }
-  return { matchIds, suppressedDeliveryIds };
+  return suppressedDeliveryIds;
 }
 
 /**

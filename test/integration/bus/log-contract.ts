@@ -196,6 +196,41 @@ export function describeLogContract(name: string, factory: BusFactory): void {
       expect(seen.sort()).toEqual([1, 2, 3, 4, 5, 6]);
     });
 
+    it("a fetch's decode replaces the codec, with the message's origin; what it returns is delivered as is", async () => {
+      const b = await bus();
+      const sequences = await publishAll(b, [entry("eth", 1), entry("eth", 2)]);
+      const seen: Array<{ key: string; sequence: number }> = [];
+      const shared = new Map<number, BlockLogEntry>();
+      const decode = (
+        data: Uint8Array,
+        origin: { key: string; sequence: number; publishedAt: number },
+        codec: (data: Uint8Array) => BlockLogEntry,
+      ) => {
+        seen.push({ key: origin.key, sequence: origin.sequence });
+        expect(origin.publishedAt).toBeGreaterThan(0);
+        const value = shared.get(origin.sequence) ?? codec(data);
+        shared.set(origin.sequence, value);
+        return value;
+      };
+      const [c1, c2] = [await b.blocks.consumer("one"), await b.blocks.consumer("two")];
+      const first = await c1!.fetch({ max: 2, expiresMs: 5_000, decode });
+      const second = await c2!.fetch({ max: 2, expiresMs: 5_000, decode });
+      expect(seen).toEqual([...sequences, ...sequences].map((sequence) => ({ key: "eth", sequence })));
+      expect(second.map((m) => m.payload)).toEqual(first.map((m) => m.payload));
+      expect(second[0]?.payload).toBe(first[0]?.payload); // one decoded value for both consumers
+      // A decode that throws makes the message undecodable: terminated, the next one delivered.
+      const failing = await b.blocks.consumer("three");
+      let calls = 0;
+      const next = await failing.next({
+        expiresMs: 5_000,
+        decode: (data, _origin, codec) => {
+          if (calls++ === 0) throw new Error("undecodable");
+          return codec(data);
+        },
+      });
+      expect(next?.sequence).toBe(sequences[1]);
+    });
+
     it("lag reports undelivered and unacknowledged messages per consumer", async () => {
       const b = await bus();
       const sequences = await publishAll(b, [entry("eth", 1), entry("eth", 2), entry("base", 3), entry("eth", 4)]);

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CountingProxy, startCountingProxy } from "../../../bench/rpc/proxy.js";
 import { createMemoryBus } from "../../../src/bus/index.js";
 import { type BlockCache, createMemoryBlockCache, createRedisBlockCache } from "../../../src/cache/index.js";
-import type { ChainBlock } from "../../../src/codec/index.js";
 import { openNetworkClient } from "../../../src/chains/index.js";
+import type { ChainBlock } from "../../../src/codec/index.js";
 import type { Network } from "../../../src/config/index.js";
 import { type HardhatNode, startHardhat } from "../../../src/devchain/index.js";
 import { type BlockSource, createEvmBlockSource } from "../../../src/ingest/index.js";
@@ -147,7 +147,10 @@ describeApi("POST …/monitors/{id}/test with a block cache", (h) => {
         unknown
       >;
       network.rpc_urls = [{ type_: "rpc", url: { type: "Plain", value: rpc.url }, weight: 100 }];
-      const created = await call(h, "POST", "/api/v1/platform/networks", { token: op.token, body: { config: network } });
+      const created = await call(h, "POST", "/api/v1/platform/networks", {
+        token: op.token,
+        body: { config: network },
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const tenant = await signup(h, "cachetester");
       const url = `/api/v1/tenants/${tenant.slug}`;
@@ -178,10 +181,13 @@ describeApi("POST …/monitors/{id}/test with a block cache", (h) => {
         rpc_urls: [{ type_: "rpc", url: { type: "Plain", value: rpc.url }, weight: 100 }],
       } as unknown as Network);
       if (client.chain.type !== "EVM") throw new Error("expected an EVM client");
-      const source = cachingBlockSource(createEvmBlockSource({ client: client.chain.client }) as BlockSource<ChainBlock>, {
-        cache,
-        key: networkId,
-      });
+      const source = cachingBlockSource(
+        createEvmBlockSource({ client: client.chain.client }) as BlockSource<ChainBlock>,
+        {
+          cache,
+          key: networkId,
+        },
+      );
       await source.fetchBlock(21306058n);
       client.close();
 

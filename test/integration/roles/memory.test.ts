@@ -77,5 +77,11 @@ describe("roles over the in-process logs", () => {
     const result = compareDeliveries(sent, receiver.requests);
     expect(result).toMatchObject({ missing: [], unexpected: [], duplicated: [], distinctWebhookIds: TRANSFERS });
     expect(receiver.requests).toHaveLength(TRANSFERS);
+
+    // Each of the 8 shard consumers received every block; the worker decoded each one once.
+    const blocks = await roles.bus!.blocks.stats();
+    const { worker } = roles.status() as { worker: { decoding: { decoded: number; reused: number } } };
+    expect(worker.decoding.decoded).toBeLessThanOrEqual(blocks.messages);
+    expect(worker.decoding.reused).toBeGreaterThanOrEqual(worker.decoding.decoded * 4);
   }, 120_000);
 });

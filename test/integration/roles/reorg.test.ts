@@ -175,10 +175,9 @@ describe("reorgs with matches in flight in the logs", () => {
     expect(log.filter((d) => d.matchId === orphan?.id).map((d) => [d.status, d.suppressedReason])).toEqual([
       ["suppressed", "orphaned"],
     ]);
-    const active = [
-      ...stored,
-      ...(await matches.list(store, { tenantId: tenantIds[1]!, limit: 10 })).items,
-    ].filter((match) => match.status === "active");
+    const active = [...stored, ...(await matches.list(store, { tenantId: tenantIds[1]!, limit: 10 })).items].filter(
+      (match) => match.status === "active",
+    );
     expect(active.map((match) => match.txHash).sort()).toEqual([...canonical].sort());
   }, 120_000);
 
@@ -191,10 +190,10 @@ describe("reorgs with matches in flight in the logs", () => {
     const original = (await peek.fetch({ max: 10, expiresMs: 1_000 })).find((m) => m.payload.id === template.id)!;
     const tip = (await cursors.get(store, networkId))!;
     const ahead = tip.blockNumber + 1n;
-    const aheadHash = `0x${randomBytes(32).toString("hex")}`;
+    const aheadHash = `0x${randomBytes(32).toString("hex")}` as const;
     const late: MonitorMatch = {
       ...original.payload,
-      id: `${original.payload.id.slice(0, -8)}${randomBytes(4).toString("hex")}`,
+      id: `0x${randomBytes(32).toString("hex")}`,
       blockNumber: ahead,
       blockHash: aheadHash,
     };

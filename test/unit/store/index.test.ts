@@ -18,6 +18,7 @@ describe("src/store public surface", () => {
       "apiKeys",
       "audit",
       "blockHashes",
+      "canonical",
       "createStore",
       "cursors",
       "decideThrottle",
