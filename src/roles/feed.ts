@@ -5,9 +5,7 @@
  */
 import type { Logger } from "../ops/index.js";
 import { storedScripts } from "../portable/index.js";
-import { listenConfigChanges } from "../runtime/config-listener.js";
-import { type DesiredState, loadDesiredState } from "../runtime/desired.js";
-import type { ScriptFile } from "../runtime/scripts.js";
+import { type DesiredState, listenConfigChanges, loadDesiredState, type ScriptFile } from "../runtime/index.js";
 import type { Keyring } from "../secrets/index.js";
 import type { ConfigChange, Store } from "../store/index.js";
 
@@ -28,6 +26,8 @@ export interface WatchDesiredStateOptions {
   intervalMs?: number;
   /** Decrypts the secrets of stored networks (the keyring `argus start` and the API encrypt with). */
   keyring?: Keyring;
+  /** Also hear (and relay) changes over Redis pub/sub, for processes that cannot LISTEN on PostgreSQL. */
+  redis?: { url: string; prefix: string };
   /** Every committed change as notified (before the reload it causes), e.g. to drop a trigger cache. */
   onChange?: (change: ConfigChange | "reconnected") => void;
 }
@@ -71,6 +71,7 @@ export async function watchDesiredState(store: Store, options: WatchDesiredState
 
   const listener = await listenConfigChanges(store, {
     logger,
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
     onChange: (change) => {
       options.onChange?.(change);
       void refresh();

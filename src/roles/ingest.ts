@@ -29,8 +29,7 @@ import {
 } from "../ingest/index.js";
 import { type Lease, LeaseError, type LeaseManager, runAsLeader } from "../lease/index.js";
 import type { Logger, Metrics } from "../ops/index.js";
-import type { DesiredNetwork, DesiredState } from "../runtime/desired.js";
-import { createStoreIngestState } from "../runtime/ingest-state.js";
+import { createStoreIngestState, type DesiredNetwork, type DesiredState } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
 import { cachingBlockSource, forgetOrphaned } from "./block-cache.js";
 import { RoleCode, RoleError } from "./errors.js";

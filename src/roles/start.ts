@@ -5,6 +5,7 @@ import { type BlockCache, createMemoryBlockCache, createRedisBlockCache } from "
 import { ConfigError, formatProblem, hasErrors, loadConfigDir } from "../config/index.js";
 import {
   createDispatcher,
+  createStoreScriptReader,
   createStoreTriggerRegistry,
   type Dispatcher,
   type TriggerRegistry,
@@ -119,6 +120,9 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
       feed = await watchDesiredState(store, {
         env: options.env,
         keyring,
+        ...(settings.redis.url === undefined
+          ? {}
+          : { redis: { url: settings.redis.url, prefix: settings.redis.keyPrefix } }),
         logger,
         ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }),
         onChange: (change) => {
@@ -138,6 +142,8 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
         logger,
         allowPrivateNetworks: settings.security.allowPrivateNetworks,
         deliverOptions: channelEndpointsFromEnv(options.env),
+        // `script` triggers run the tenant's stored scripts, never a file of the server's disk.
+        scripts: createStoreScriptReader(store),
         ...(options.scriptSettings ? { scriptSettings: options.scriptSettings } : {}),
         metrics,
       });

@@ -24,9 +24,17 @@
 import type { BlockLog, LogConsumer, LogMessage, MatchLog } from "../bus/index.js";
 import { type NetworkClient, openNetworkClient } from "../chains/index.js";
 import type { BlockLogEntry } from "../codec/index.js";
-import { type CompiledMonitors, evaluateBlock, type MonitorDefinition } from "../engine/index.js";
+import { type CompiledMonitors, evaluateBlock } from "../engine/index.js";
 import type { Logger, Metrics } from "../ops/index.js";
-import type { DesiredNetwork, DesiredState } from "../runtime/desired.js";
+import {
+  type ActivationIndex,
+  type ActiveMonitorDefinition,
+  activationIndex,
+  blockTimestamp,
+  type DesiredNetwork,
+  type DesiredState,
+  keepActiveMatches,
+} from "../runtime/index.js";
 import {
   type AssignShardsInput,
   assignShards,
@@ -87,12 +95,14 @@ export interface WorkerRole {
 interface Engine {
   key: string;
   compiled: CompiledMonitors;
+  /** When each monitor became active: its matches of earlier blocks are dropped (as in one process). */
+  activation: ActivationIndex;
 }
 
 /** A network's monitors split by shard, recomputed once per desired state. */
 interface NetworkShards {
   desired: DesiredNetwork;
-  byShard: Map<number, MonitorDefinition[]>;
+  byShard: Map<number, ActiveMonitorDefinition[]>;
 }
 
 interface ShardRunner {
@@ -118,7 +128,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
   const splitState = (state: DesiredState) => {
     const next = new Map<string, NetworkShards>();
     for (const [id, desired] of state.networks) {
-      const byShard = new Map<number, MonitorDefinition[]>();
+      const byShard = new Map<number, ActiveMonitorDefinition[]>();
       for (const definition of desired.definitions) {
         const shard = shardOf(definition.tenantId, count);
         const list = byShard.get(shard) ?? [];
@@ -150,7 +160,8 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
   const engineFor = async (network: NetworkShards, shard: number): Promise<Engine | null> => {
     const definitions = network.byShard.get(shard);
     if (definitions === undefined || definitions.length === 0) return null;
-    const key = definitions.map((d) => `${d.id}@${d.version}`).join(",");
+    // A tenant's reactivation changes `activeSince` without a new monitor version: it is part of the key.
+    const key = definitions.map((d) => `${d.id}@${d.version}@${d.activeSince ?? ""}`).join(",");
     const cacheKey = `${network.desired.id}:${network.desired.version}:${shard}`;
     const cached = engines.get(cacheKey);
     if (cached !== undefined) {
@@ -163,7 +174,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
         for (const diagnostic of diagnostics) logger.warn({ diagnostic }, "Monitor diagnostic");
         for (const problem of specProblems)
           logger.warn({ code: problem.code, error: problem.message }, "Contract spec unavailable");
-        const engine = { key, compiled };
+        const engine = { key, compiled, activation: activationIndex(definitions) };
         engines.set(cacheKey, engine);
         return engine;
       });
@@ -183,12 +194,11 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
     const started = performance.now();
     const result = evaluateBlock(engine.compiled, network.desired.slug, entry.block as never);
     for (const diagnostic of result.diagnostics) logger.debug({ diagnostic }, "Monitor diagnostic");
+    const matches = keepActiveMatches(result.matches, blockTimestamp(entry.block as never), engine.activation);
     // Every match is in the log before the block is acknowledged; a replay publishes the same ids (deduplicated).
-    await Promise.all(
-      result.matches.map((match) => options.matches.publish(message.key, match, { dedupId: match.id })),
-    );
+    await Promise.all(matches.map((match) => options.matches.publish(message.key, match, { dedupId: match.id })));
     const label = network.desired.label;
-    options.metrics.matches.inc({ network: label }, result.matches.length);
+    options.metrics.matches.inc({ network: label }, matches.length);
     options.metrics.blockDuration.observe({ network: label }, (performance.now() - started) / 1000);
   };
 

@@ -5,7 +5,19 @@
  * configuration changes reach the running engines through LISTEN/NOTIFY (and a periodic reconciliation). Later
  * roles (separate ingest, worker, dispatch processes) reuse these pieces over a bus.
  */
+export {
+  type ActivationIndex,
+  type ActiveMonitorDefinition,
+  activationIndex,
+  blockTimestamp,
+  keepActiveMatches,
+} from "./activation.js";
 export { API_TOKEN_AUDIENCE, API_TOKEN_ISSUER, type MountApiOptions, type MountedApi, mountApi } from "./api.js";
+// The pieces the role processes (src/roles) assemble differently over the bus.
+export { type ConfigListener, listenConfigChanges } from "./config-listener.js";
+export { type DesiredNetwork, type DesiredState, loadDesiredState } from "./desired.js";
+export { createStoreIngestState } from "./ingest-state.js";
+export type { ScriptFile } from "./scripts.js";
 export {
   type NetworkState,
   type RunningArgus,
