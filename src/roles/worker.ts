@@ -44,6 +44,7 @@ import {
   shardOf,
   shardsOwnedBy,
 } from "../shard/index.js";
+import { workerMeta } from "../status/index.js";
 import { createDecodedCache } from "./decoded.js";
 import type { DesiredStateFeed } from "./feed.js";
 import type { ShardPlanStore } from "./plan.js";
@@ -289,6 +290,16 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
         { workers: members.length, shards: owned.length, epoch: settled.assignment.epoch, reason: settled.reason },
         "Shards assigned",
       );
+      // Announce what this worker consumes, so the operator view shows the plan in force, not a recomputation.
+      const announcement = {
+        shards: owned,
+        tenants: owned.reduce((sum, shard) => sum + (tenants[shard]?.size ?? 0), 0),
+        monitors: owned.reduce((sum, shard) => sum + (monitors[shard] ?? 0), 0),
+        pid: process.pid,
+      };
+      await options.membership
+        .join({ id: workerId, meta: workerMeta(announcement) })
+        .catch((error: unknown) => logger.warn({ error: (error as Error).message }, "Announcing shards failed"));
     }
   };
   let planning: Promise<void> = Promise.resolve();
@@ -305,7 +316,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
     return schedulePlan();
   });
   const unsubscribeMembers = options.membership.onChange(() => void schedulePlan());
-  await options.membership.join({ id: workerId, meta: { pid: process.pid } });
+  await options.membership.join({ id: workerId, meta: workerMeta({ shards: [], pid: process.pid }) });
   await schedulePlan();
   const replanTimer = setInterval(() => void schedulePlan(), options.replanIntervalMs ?? 5_000);
   replanTimer.unref();
