@@ -56,7 +56,7 @@
  */
 
 export { cachingBlockSource, forgetOrphaned } from "./block-cache.js";
-export { wantsRoles } from "./cli.js";
+export { shardOptionsOf, wantsRoles } from "./cli.js";
 export { createDecodedCache, type DecodedCache, type DecodedCacheOptions } from "./decoded.js";
 export { type DispatchRole, type DispatchRoleOptions, startDispatchRole } from "./dispatch.js";
 export { RoleCode, RoleError } from "./errors.js";

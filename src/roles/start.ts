@@ -18,8 +18,9 @@ import { importBundle, readConfigDir, unseal } from "../portable/index.js";
 import { mountApi } from "../runtime/index.js";
 import { type Keyring, loadMasterKeys } from "../secrets/index.js";
 import type { Settings } from "../settings/index.js";
-import { createMemoryMembership, createRedisMembership, type Membership, parseShardOptions } from "../shard/index.js";
+import { createMemoryMembership, createRedisMembership, type Membership } from "../shard/index.js";
 import { createStore, DEFAULT_TENANT_ID, type Store } from "../store/index.js";
+import { shardOptionsOf } from "./cli.js";
 import { type DispatchRole, startDispatchRole } from "./dispatch.js";
 import { RoleCode, RoleError } from "./errors.js";
 import { type DesiredStateFeed, watchDesiredState } from "./feed.js";
@@ -176,7 +177,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
         matches: bus.matches,
         membership,
         workerId,
-        shards: parseShardOptions({ shardCount: settings.shards.count, strategy: settings.shards.strategy }),
+        shards: shardOptionsOf(settings),
         plans,
         feed,
         logger: logger.child({ role: "worker", worker: workerId }),

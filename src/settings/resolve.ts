@@ -25,7 +25,13 @@ export interface Settings {
   security: { allowPrivateNetworks: boolean; jwtSecret: string | undefined; masterKeys: string | undefined };
   scripts: { allowPython: boolean; allowBash: boolean };
   log: { level: (typeof LOG_LEVELS)[number] };
-  shards: { count: number; strategy: ShardStrategy };
+  shards: {
+    count: number;
+    strategy: ShardStrategy;
+    maxTenantsPerWorker: number | undefined;
+    rebalanceThreshold: number;
+    minRebalanceIntervalMs: number;
+  };
   membership: { ttlMs: number; heartbeatMs: number | undefined };
   worker: { id: string | undefined; ackWaitMs: number; pullMs: number };
   /** Where each setting's value came from (`flag --port`, `env ARGUS_PORT`, `file …`, `default`), by dotted key. */
@@ -204,6 +210,12 @@ function convertKind(kind: SettingKind, raw: Raw): unknown {
       const number = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
       if (typeof number !== "number" || !Number.isInteger(number) || number < kind.min || number > kind.max)
         return fail(`an integer in [${kind.min}, ${kind.max}]`);
+      return number;
+    }
+    case "number": {
+      const number = typeof value === "string" && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+      if (typeof number !== "number" || !Number.isFinite(number) || number < kind.min || number > kind.max)
+        return fail(`a number in [${kind.min}, ${kind.max}]`);
       return number;
     }
     case "bool":

@@ -20,6 +20,7 @@ export type SettingKind =
   | { type: "path" }
   | { type: "url"; protocols: readonly string[]; secret?: boolean }
   | { type: "int"; min: number; max: number }
+  | { type: "number"; min: number; max: number }
   | { type: "bool" }
   | { type: "enum"; values: readonly string[] }
   | { type: "roles" };
@@ -185,6 +186,28 @@ export const SETTINGS = [
     env: ["ARGUS_SHARD_STRATEGY"],
     default: "consistent-hash",
     description: "how shards are assigned to live workers",
+  },
+  {
+    path: ["shards", "maxTenantsPerWorker"],
+    kind: { type: "int", min: 1, max: 10_000_000 },
+    env: ["ARGUS_MAX_TENANTS_PER_WORKER"],
+    description:
+      "at most this many tenants per worker (unset: no cap); shards that fit nowhere stay unassigned and are reported",
+  },
+  {
+    path: ["shards", "rebalanceThreshold"],
+    kind: { type: "number", min: 1, max: 10 },
+    env: ["ARGUS_REBALANCE_THRESHOLD"],
+    default: 1.15,
+    description: "move shards between live workers only when max/mean (or mean/min) load exceeds this",
+  },
+  {
+    path: ["shards", "minRebalanceIntervalMs"],
+    kind: { type: "int", min: 0, max: 86_400_000 },
+    env: ["ARGUS_MIN_REBALANCE_INTERVAL_MS"],
+    default: 30_000,
+    description:
+      "at most one rebalance between live workers per this interval (a departed worker's shards move at once)",
   },
   {
     path: ["membership", "ttlMs"],

@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type Bus, createJetStreamBus } from "../../bus/index.js";
 import { createRedisBlockCache } from "../../cache/index.js";
+import { shardOptionsOf } from "../../roles/index.js";
 import { createKeyring, type Keyring, parseMasterKeys } from "../../secrets/index.js";
 import { loadSettings, type Settings } from "../../settings/index.js";
-import { createRedisMembership, type Membership, parseShardOptions } from "../../shard/index.js";
+import { createRedisMembership, type Membership } from "../../shard/index.js";
 import { type CollectStatusOptions, collectStatus, formatStatus, type StatusBus } from "../../status/index.js";
 import { createStore, type Store } from "../../store/index.js";
 import { defineCommand, EXIT_FAILURE, EXIT_OK, UsageError } from "../command.js";
@@ -80,7 +81,7 @@ export const statusCommand = defineCommand({
       const options: CollectStatusOptions = {
         store,
         now: new Date(),
-        shards: parseShardOptions({ shardCount: settings.shards.count, strategy: settings.shards.strategy }),
+        shards: shardOptionsOf(settings),
         rpc: values["no-rpc"]
           ? false
           : { env: io.env, timeoutMs, ...optionalKeyring(readKeyring(io.env, settings.dataDir)) },

@@ -119,6 +119,21 @@ describe("resolveSettings", () => {
     expect(resolveSettings({ env: { ...env, ARGUS_MODE: "development" }, cwd }).mode).toBe("development");
   });
 
+  it("reads the shard cluster's tuning, decimals included, and refuses out-of-range values", () => {
+    const settings = resolveSettings({
+      env: { ARGUS_REBALANCE_THRESHOLD: "1.3", ARGUS_MAX_TENANTS_PER_WORKER: "500" },
+      cwd,
+    });
+    expect(settings.shards).toMatchObject({
+      rebalanceThreshold: 1.3,
+      maxTenantsPerWorker: 500,
+      minRebalanceIntervalMs: 30_000,
+    });
+    const problems = problemsOf(() => resolveSettings({ env: { ARGUS_REBALANCE_THRESHOLD: "0.9" }, cwd }));
+    expect(problems[0]?.path).toEqual(["shards", "rebalanceThreshold"]);
+    expect(problems[0]?.message).toContain("[1, 10]");
+  });
+
   it("requires a JWT secret of at least 32 characters", () => {
     const problems = problemsOf(() => resolveSettings({ env: { ARGUS_JWT_SECRET: "short" }, cwd }));
     expect(problems[0]?.path).toEqual(["security", "jwtSecret"]);
