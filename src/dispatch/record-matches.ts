@@ -6,7 +6,13 @@ import {
   prepareTriggerConditions,
   type ScriptSettings,
 } from "../notify/conditions/index.js";
-import { type DeliveryRequest, matches as matchesRepo, type NewMatch, type Store } from "../store/index.js";
+import {
+  type DeliveryRequest,
+  matches as matchesRepo,
+  type NewMatch,
+  type Store,
+  type SuppressedReason,
+} from "../store/index.js";
 import { DispatchCode, DispatchError } from "./errors.js";
 import { maxAttemptsFor } from "./schedule.js";
 import type { MaxAttemptsOverride, RegisteredTrigger, TriggerRegistry } from "./types.js";
@@ -57,8 +63,12 @@ export interface RecordMatchesResult {
   droppedMatches: DroppedMatch[];
   /** Deliveries enqueued for sending. */
   pendingDeliveryIds: string[];
-  /** Deliveries enqueued as `suppressed` by the monitor's throttle. */
+  /** Deliveries enqueued as `suppressed`: by the monitor's throttle, or over the tenant's `notificationsPerDay`. */
   suppressedDeliveryIds: string[];
+  /** The part of `suppressedDeliveryIds` held back by the tenant's daily quota (`quota_exceeded`). */
+  quotaExceededDeliveryIds: string[];
+  /** How many deliveries were suppressed, by reason. */
+  suppressedByReason: Partial<Record<SuppressedReason, number>>;
   /** Problems that did not stop the call (unknown triggers, failed conditions), also logged. */
   problems: DispatchError[];
 }
@@ -98,7 +108,8 @@ function sourcesFor(ctx: RecordMatchesContext, match: MonitorMatch): ReadonlyMap
  *   `maxAttempts` = 1 + the trigger's `retry_policy.max_retries` (or the override). An unknown key (or a stored
  *   trigger that does not validate) is a problem and gets no delivery; the other keys still do (OZ §9.5).
  * - **Throttling** is applied by the store, per monitor, in the same transaction: deliveries of throttled matches are
- *   stored as `suppressed`.
+ *   stored as `suppressed`. So is the tenant's `notificationsPerDay`: deliveries beyond it are stored as `suppressed`
+ *   with reason `quota_exceeded` (counted in `usage_counters`, replayable).
  *
  * Throws (storing nothing) when a network id is unknown, the trigger registry fails, the store fails, or `signal`
  * aborts: the caller does not acknowledge the block and records it again later.
@@ -118,6 +129,8 @@ export async function recordMatches(
     droppedMatches: [],
     pendingDeliveryIds: [],
     suppressedDeliveryIds: [],
+    quotaExceededDeliveryIds: [],
+    suppressedByReason: {},
     problems: [],
   };
   if (matches.length === 0) return result;
@@ -298,6 +311,8 @@ export async function recordMatches(
     result.insertedMatchIds = stored.insertedMatchIds;
     result.pendingDeliveryIds = stored.pendingDeliveryIds;
     result.suppressedDeliveryIds = stored.suppressedDeliveryIds;
+    result.quotaExceededDeliveryIds = stored.quotaExceededDeliveryIds;
+    result.suppressedByReason = stored.suppressedByReason;
     const inserted = new Set(stored.insertedMatchIds);
     result.existingMatchIds = [...new Set(rows.map((row) => row.id))].filter((id) => !inserted.has(id));
   }

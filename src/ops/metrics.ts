@@ -14,6 +14,8 @@ export interface Metrics {
   reorgs: Counter<"network">;
   deliveryAttempts: Counter<"channel" | "outcome">;
   deliveryLatency: Histogram<"channel">;
+  /** Deliveries stored as `suppressed` when enqueued (throttle, daily quota), by reason. */
+  notificationsSuppressed: Counter<"reason">;
 }
 
 export function createMetrics(): Metrics {
@@ -69,6 +71,12 @@ export function createMetrics(): Metrics {
       help: "Duration of delivery attempts",
       labelNames: ["channel"],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      ...common,
+    }),
+    notificationsSuppressed: new Counter({
+      name: "argus_notifications_suppressed_total",
+      help: "Notifications stored as suppressed when enqueued, by reason (throttle_cooldown, throttle_threshold, quota_exceeded)",
+      labelNames: ["reason"],
       ...common,
     }),
   };

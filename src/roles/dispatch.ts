@@ -105,6 +105,9 @@ export function startDispatchRole(options: DispatchRoleOptions): DispatchRole {
       signal: controller.signal,
     });
     for (const problem of result.problems) logger.warn({ code: problem.code, error: problem.message }, "Match problem");
+    for (const [reason, n] of Object.entries(result.suppressedByReason)) {
+      options.metrics.notificationsSuppressed.inc({ reason }, n);
+    }
     // Before the dispatcher is woken: a match orphaned here has its deliveries suppressed before anyone claims them.
     for (const [networkId, refs] of verified) {
       const late = await canonical.orphanAbandoned(options.store, networkId, refs);

@@ -146,6 +146,9 @@ export function startNetworkPipeline(initial: DesiredNetwork, ctx: PipelineConte
               onEnqueued: () => ctx.dispatcher.wake(),
             });
             metrics.matches.inc({ network: label }, recorded.insertedMatchIds.length);
+            for (const [reason, n] of Object.entries(recorded.suppressedByReason)) {
+              metrics.notificationsSuppressed.inc({ reason }, n);
+            }
           }
           metrics.blocksProcessed.inc({ network: label });
           metrics.cursor.set({ network: label }, Number(event.number));

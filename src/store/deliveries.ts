@@ -2,12 +2,15 @@ import { and, asc, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { inTransaction, type Page, run, type Store, type StoreTransaction, seqPage } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import type { StoredMatch } from "./matches.js";
+import { limitsFor } from "./quotas.js";
 import {
   type ATTEMPT_OUTCOMES,
   deliveryAttempts as attemptsTable,
   deliveries as deliveriesTable,
   matches as matchesTable,
+  tenants as tenantsTable,
 } from "./schema.js";
+import { addToCounters, usagePeriod } from "./usage.js";
 
 export type Delivery = typeof deliveriesTable.$inferSelect;
 export type DeliveryStatus = Delivery["status"];
@@ -320,7 +323,9 @@ async function recordAttempt(store: Store, parameters: RecordAttemptParameters):
 
 /**
  * Sends a dead delivery again: back to `pending` (due now) with a fresh run of `maxAttempts` attempts. Its id and
- * its attempt history stay; new attempts continue the numbering.
+ * its attempt history stay; new attempts continue the numbering. A delivery suppressed as `quota_exceeded` can be
+ * replayed the same way while today's quota has room (it counts as one of the day's notifications); otherwise
+ * `QUOTA_EXCEEDED`.
  */
 async function replay(store: Store, tenantId: string, id: string, now: Date = new Date()): Promise<Delivery> {
   return inTransaction(store, "deliveries.replay", async (tx) => {
@@ -330,10 +335,11 @@ async function replay(store: Store, tenantId: string, id: string, now: Date = ne
       .where(and(eq(deliveriesTable.tenantId, tenantId), eq(deliveriesTable.id, id)))
       .for("update");
     if (delivery === undefined) throw new StoreError(StoreCode.NotFound, `deliveries.replay: no delivery ${id}.`);
-    if (delivery.status !== "dead") {
+    const overQuota = delivery.status === "suppressed" && delivery.suppressedReason === "quota_exceeded";
+    if (delivery.status !== "dead" && !overQuota) {
       throw new StoreError(
         StoreCode.InvalidState,
-        `deliveries.replay: delivery ${id} is ${delivery.status}; only dead deliveries can be replayed.`,
+        `deliveries.replay: delivery ${id} is ${delivery.status}${delivery.suppressedReason === null ? "" : ` (${delivery.suppressedReason})`}; only dead deliveries and those held back by the daily quota can be replayed.`,
       );
     }
     const [match] = await tx
@@ -346,10 +352,29 @@ async function replay(store: Store, tenantId: string, id: string, now: Date = ne
         `deliveries.replay: the match of delivery ${id} was orphaned by a reorg; it is not replayed.`,
       );
     }
+    // A held-back notification replayed counts as one of today's, and only while today's quota has room: otherwise
+    // replaying would be a way around the limit. (The throw rolls the counter back with everything else.)
+    if (overQuota) {
+      const period = usagePeriod("day", now);
+      const [counted] = await addToCounters(tx, [{ tenantId, metric: "notifications", period, by: 1n }], now);
+      const [tenant] = await tx.select().from(tenantsTable).where(eq(tenantsTable.id, tenantId));
+      const limit = tenant === undefined ? null : limitsFor(tenant).notificationsPerDay;
+      if (limit !== null && counted !== undefined && counted.value > BigInt(limit)) {
+        throw new StoreError(
+          StoreCode.QuotaExceeded,
+          `deliveries.replay: today's notification quota (${limit} per day) is used up; delivery ${id} stays held back.`,
+          {
+            path: ["notificationsPerDay"],
+            hint: "Replay it after midnight UTC, or raise the tenant's notificationsPerDay limit (plan or override).",
+          },
+        );
+      }
+    }
     const [updated] = await tx
       .update(deliveriesTable)
       .set({
         status: "pending",
+        suppressedReason: null,
         attemptBase: delivery.attempts,
         nextAttemptAt: now,
         lastError: null,

@@ -87,6 +87,7 @@ export {
   type OrphanResult,
   type Page,
   type StoredMatch,
+  type SuppressedReason,
 } from "./matches.js";
 export {
   type AddMembershipParameters,

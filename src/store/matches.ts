@@ -11,19 +11,24 @@ import {
 } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { deliveryId } from "./ids.js";
+import { chargeDailyUsage, type DailyCharge } from "./quotas.js";
 import {
   type CHANNELS,
   deliveries as deliveriesTable,
   deliveryAttempts,
   matches as matchesTable,
   monitors as monitorsTable,
+  type SUPPRESSED_REASONS,
   throttleState,
 } from "./schema.js";
 import { decideThrottle, policyFromJson, type ThrottlePolicy, type ThrottleState } from "./throttle.js";
+import { type CounterAddition, subtractFromCounters, usagePeriod } from "./usage.js";
 
 export type StoredMatch = typeof matchesTable.$inferSelect;
 export type MatchStatus = StoredMatch["status"];
 export type Channel = (typeof CHANNELS)[number];
+/** Why a delivery is `suppressed`. */
+export type SuppressedReason = (typeof SUPPRESSED_REASONS)[number];
 
 /** One notification to enqueue for a match: a trigger of the match's monitor. */
 export interface DeliveryRequest {
@@ -58,8 +63,12 @@ export interface InsertMatchesResult {
   insertedMatchIds: string[];
   /** Deliveries enqueued as `pending`. */
   pendingDeliveryIds: string[];
-  /** Deliveries enqueued as `suppressed` by the monitor's throttle. */
+  /** Deliveries enqueued as `suppressed`: by the monitor's throttle, or over the tenant's `notificationsPerDay`. */
   suppressedDeliveryIds: string[];
+  /** The part of `suppressedDeliveryIds` held back by the tenant's `notificationsPerDay` (`quota_exceeded`). */
+  quotaExceededDeliveryIds: string[];
+  /** How many deliveries were suppressed, by reason (e.g. for a metric). */
+  suppressedByReason: Partial<Record<SuppressedReason, number>>;
 }
 
 export type { Page } from "./db.js";
@@ -161,9 +170,52 @@ async function throttle(
 }
 
 /**
+ * Counts the new matches and the notifications about to be enqueued per tenant (UTC day) and holds back, as
+ * `quota_exceeded`, the deliveries beyond the tenant's `notificationsPerDay`. Throttled deliveries cost no quota.
+ * Which deliveries fit follows the input order (earlier blocks first), each match's triggers in their order.
+ * Returns the suppressed reason of every delivery that is not sent.
+ */
+async function applyDailyQuota(
+  tx: StoreTransaction,
+  fresh: readonly NewMatch[],
+  throttled: ReadonlyMap<string, "throttle_cooldown" | "throttle_threshold">,
+  now: Date,
+): Promise<Map<string, SuppressedReason>> {
+  const reasons = new Map<string, SuppressedReason>();
+  const charges = new Map<string, DailyCharge>();
+  for (const m of fresh) {
+    const charge = charges.get(m.tenantId) ?? { tenantId: m.tenantId, matches: 0, notifications: 0 };
+    charge.matches += 1;
+    if (!throttled.has(m.id)) charge.notifications += m.deliveries.length;
+    charges.set(m.tenantId, charge);
+  }
+  const fits = await chargeDailyUsage(tx, [...charges.values()], now);
+  const left = new Map(fits);
+  for (const m of fresh) {
+    const reason = throttled.get(m.id);
+    for (const d of m.deliveries) {
+      const id = deliveryId(m.id, d.triggerKey);
+      if (reason !== undefined) {
+        reasons.set(id, reason);
+        continue;
+      }
+      const room = left.get(m.tenantId) ?? 0;
+      if (room > 0) left.set(m.tenantId, room - 1);
+      else reasons.set(id, "quota_exceeded");
+    }
+  }
+  return reasons;
+}
+
+/**
  * Stores matches and enqueues their deliveries in ONE transaction (the outbox): a crash leaves either both or
  * neither. Idempotent on the match id: a match that is already stored is skipped together with its deliveries, so
  * replaying a block enqueues nothing twice. Throttled monitors get their deliveries as `suppressed`.
+ *
+ * Usage is counted in the same transaction, per tenant and UTC day (`usagePeriod("day", now)`): `matches` (new
+ * matches) and `notifications` (deliveries enqueued as `pending`). Deliveries beyond the tenant's
+ * `notificationsPerDay` are stored as `suppressed` with reason `quota_exceeded` (listed, replayable, never dropped);
+ * concurrent calls never let more than the limit through (see `chargeDailyUsage`).
  *
  * @example
  * const { insertedMatchIds } = await matches.insertMany(store, [
@@ -177,7 +229,13 @@ async function insertMany(
   now: Date = new Date(),
 ): Promise<InsertMatchesResult> {
   input.forEach(validate);
-  const result: InsertMatchesResult = { insertedMatchIds: [], pendingDeliveryIds: [], suppressedDeliveryIds: [] };
+  const result: InsertMatchesResult = {
+    insertedMatchIds: [],
+    pendingDeliveryIds: [],
+    suppressedDeliveryIds: [],
+    quotaExceededDeliveryIds: [],
+    suppressedByReason: {},
+  };
   if (input.length === 0) return result;
   const unique = [...new Map(input.map((m) => [m.id, m])).values()];
   return inTransaction(store, "matches.insertMany", async (tx) => {
@@ -210,13 +268,15 @@ async function insertMany(
     if (fresh.length === 0) return result;
     result.insertedMatchIds = fresh.map((m) => m.id);
 
-    const suppressed = await throttle(tx, fresh, now);
+    const throttled = await throttle(tx, fresh, now);
+    const reasons = await applyDailyQuota(tx, fresh, throttled, now);
     const rows = fresh
       .flatMap((m) =>
         m.deliveries.map((d) => {
-          const reason = suppressed.get(m.id) ?? null;
+          const id = deliveryId(m.id, d.triggerKey);
+          const reason = reasons.get(id) ?? null;
           return {
-            id: deliveryId(m.id, d.triggerKey),
+            id,
             tenantId: m.tenantId,
             matchId: m.id,
             monitorId: m.monitorId,
@@ -240,7 +300,14 @@ async function insertMany(
     for (const m of fresh) {
       for (const d of m.deliveries) {
         const id = deliveryId(m.id, d.triggerKey);
-        (suppressed.has(m.id) ? result.suppressedDeliveryIds : result.pendingDeliveryIds).push(id);
+        const reason = reasons.get(id);
+        if (reason === undefined) {
+          result.pendingDeliveryIds.push(id);
+          continue;
+        }
+        result.suppressedDeliveryIds.push(id);
+        if (reason === "quota_exceeded") result.quotaExceededDeliveryIds.push(id);
+        result.suppressedByReason[reason] = (result.suppressedByReason[reason] ?? 0) + 1;
       }
     }
     return result;
@@ -269,20 +336,27 @@ export async function orphanMatches(
   return { matchIds, suppressedDeliveryIds: await suppressOrphanedDeliveries(tx, matchIds, now) };
 }
 
-/** @internal Suppresses (reason `orphaned`) the unfinished deliveries of matches just marked orphaned. */
+/**
+ * @internal Suppresses (reason `orphaned`) the unfinished deliveries of matches just marked orphaned. Those never
+ * attempted are given back to the tenant's `notifications` count of the day they were enqueued: a reorg does not use
+ * up the daily quota.
+ */
 export async function suppressOrphanedDeliveries(
   tx: StoreTransaction,
   matchIds: readonly string[],
   now: Date,
 ): Promise<string[]> {
   const suppressedDeliveryIds: string[] = [];
+  const refunds: CounterAddition[] = [];
   for (const part of chunks([...matchIds], INSERT_CHUNK)) {
     const open = await tx
       .select({
         id: deliveriesTable.id,
+        tenantId: deliveriesTable.tenantId,
         status: deliveriesTable.status,
         attempts: deliveriesTable.attempts,
         leaseUntil: deliveriesTable.leaseUntil,
+        createdAt: deliveriesTable.createdAt,
       })
       .from(deliveriesTable)
       .where(and(inArray(deliveriesTable.matchId, part), inArray(deliveriesTable.status, ["pending", "in_flight"])))
@@ -316,7 +390,19 @@ export async function suppressOrphanedDeliveries(
       })
       .where(inArray(deliveriesTable.id, ids));
     suppressedDeliveryIds.push(...ids);
+    // Never tried, never sent: give the notification back to the day's quota it was counted in.
+    for (const row of open) {
+      if (row.status !== "pending" || row.attempts !== 0) continue;
+      refunds.push({
+        tenantId: row.tenantId,
+        metric: "notifications",
+        period: usagePeriod("day", row.createdAt),
+        by: 1n,
+      });
+    }
   }
+  // Once, after every chunk: counter locks are taken in one sorted pass, like matches.insertMany takes them.
+  await subtractFromCounters(tx, refunds, now);
   return suppressedDeliveryIds;
 }
 

@@ -1,9 +1,10 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { run, type Store } from "./db.js";
+import { chunks, run, type Store, type StoreTransaction } from "./db.js";
 import { StoreCode, StoreError, toStoreError } from "./errors.js";
 import { monitors, networks, tenants, triggers } from "./schema.js";
+import { addToCounters, subtractFromCounters, usagePeriod } from "./usage.js";
 
 /** What a tenant may have and do; `null` = unlimited. */
 export interface PlanLimits {
@@ -129,6 +130,78 @@ async function reserve(
   } catch (error) {
     throw toStoreError(error, "quotas.reserve");
   }
+}
+
+/** What one `matches.insertMany` call adds to a tenant's day. */
+export interface DailyCharge {
+  tenantId: string;
+  /** New matches stored. */
+  matches: number;
+  /** Deliveries that would be sent (not held back by throttling): what `notificationsPerDay` limits. */
+  notifications: number;
+}
+
+/**
+ * @internal Counts a tenant's new matches and takes up to `notifications` of its UTC day's `notificationsPerDay`,
+ * inside the caller's transaction; returns, per tenant, how many notifications fit (the rest are over quota).
+ *
+ * One upsert adds every counter and locks its rows (sorted: no deadlock) until the caller commits, so concurrent
+ * callers for a tenant serialise on its `notifications` row and each sees the value the previous one committed:
+ * the sum of what fits never exceeds the limit. The upsert's returned value decides; a tenant that went over gets its
+ * counter set back to what fit (before anyone else can read it) and `notifications_quota_exceeded` counts the rest.
+ * Unlimited tenants cost nothing beyond that upsert.
+ */
+export async function chargeDailyUsage(
+  tx: StoreTransaction,
+  charges: readonly DailyCharge[],
+  now: Date,
+): Promise<Map<string, number>> {
+  const fits = new Map<string, number>();
+  const period = usagePeriod("day", now);
+  const limitOf = new Map<string, number | null>();
+  const limited = charges.filter((c) => c.notifications > 0).map((c) => c.tenantId);
+  for (const part of chunks(limited, 500)) {
+    const rows = await tx
+      .select({ id: tenants.id, plan: tenants.plan, limits: tenants.limits })
+      .from(tenants)
+      .where(inArray(tenants.id, part));
+    for (const row of rows) limitOf.set(row.id, limitsFor(row).notificationsPerDay);
+  }
+  const counted = await addToCounters(
+    tx,
+    charges.flatMap((c) => [
+      ...(c.matches > 0 ? [{ tenantId: c.tenantId, metric: "matches", period, by: BigInt(c.matches) }] : []),
+      ...(c.notifications > 0
+        ? [{ tenantId: c.tenantId, metric: "notifications", period, by: BigInt(c.notifications) }]
+        : []),
+    ]),
+    now,
+  );
+  const over: { tenantId: string; excess: bigint }[] = [];
+  for (const row of counted) {
+    if (row.metric !== "notifications") continue;
+    const limit = limitOf.get(row.tenantId) ?? null;
+    const want = row.by;
+    let fit = want;
+    if (limit !== null) {
+      const before = row.value - want;
+      const room = BigInt(limit) - before;
+      fit = room <= 0n ? 0n : room < want ? room : want;
+    }
+    fits.set(row.tenantId, Number(fit));
+    if (fit < want) over.push({ tenantId: row.tenantId, excess: want - fit });
+  }
+  await subtractFromCounters(
+    tx,
+    over.map(({ tenantId, excess }) => ({ tenantId, metric: "notifications", period, by: excess })),
+    now,
+  );
+  await addToCounters(
+    tx,
+    over.map(({ tenantId, excess }) => ({ tenantId, metric: "notifications_quota_exceeded", period, by: excess })),
+    now,
+  );
+  return fits;
 }
 
 /** Plan limits and their transactional enforcement. */

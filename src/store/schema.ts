@@ -256,7 +256,11 @@ export const matches = pgTable(
 );
 
 export const DELIVERY_STATUSES = ["pending", "in_flight", "delivered", "dead", "suppressed"] as const;
-export const SUPPRESSED_REASONS = ["orphaned", "throttle_cooldown", "throttle_threshold"] as const;
+/**
+ * Why a delivery was not sent: its match was orphaned by a reorg, the monitor's throttle held it back, or the
+ * tenant's `notificationsPerDay` was used up (`quota_exceeded`: kept, and replayable, never dropped).
+ */
+export const SUPPRESSED_REASONS = ["orphaned", "throttle_cooldown", "throttle_threshold", "quota_exceeded"] as const;
 export const CHANNELS = ["slack", "discord", "telegram", "webhook", "email", "script"] as const;
 
 /** The outbox: one row per (match, trigger), enqueued in the transaction that stores the match. */
@@ -312,7 +316,7 @@ export const deliveries = pgTable(
     ),
     check(
       "deliveries_suppressed_reason_check",
-      sql`(${t.status} = 'suppressed') = (${t.suppressedReason} is not null) and (${t.suppressedReason} is null or ${t.suppressedReason} in ('orphaned', 'throttle_cooldown', 'throttle_threshold'))`,
+      sql`(${t.status} = 'suppressed') = (${t.suppressedReason} is not null) and (${t.suppressedReason} is null or ${t.suppressedReason} in ('orphaned', 'throttle_cooldown', 'throttle_threshold', 'quota_exceeded'))`,
     ),
     check(
       "deliveries_lease_check",

@@ -1,12 +1,16 @@
 import { and, asc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
-import { run, type Store } from "./db.js";
+import { chunks, run, type Store, type StoreExecutor } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { usageCounters } from "./schema.js";
 
 export type UsageCounter = typeof usageCounters.$inferSelect;
 
-/** Metrics Argus counts per tenant. */
-export type UsageMetric = "api_calls" | "notifications" | "matches" | (string & {});
+/**
+ * Metrics Argus counts per tenant: `api_calls` (by the API); per UTC day, counted by the store in the transaction
+ * that stores matches: `matches` (new matches), `notifications` (deliveries enqueued to be sent, what
+ * `notificationsPerDay` limits) and `notifications_quota_exceeded` (deliveries held back by that limit).
+ */
+export type UsageMetric = "api_calls" | "notifications" | "matches" | "notifications_quota_exceeded" | (string & {});
 
 export type UsageGranularity = "minute" | "hour" | "day" | "month";
 
@@ -36,6 +40,99 @@ export interface IncrementUsageParameters {
   by?: bigint;
 }
 
+/** One addition for `addToCounters`. */
+export interface CounterAddition {
+  tenantId: string;
+  metric: UsageMetric;
+  period: string;
+  by: bigint;
+}
+
+const counterKey = (a: { tenantId: string; metric: string; period: string }) =>
+  `${a.tenantId}\u0000${a.metric}\u0000${a.period}`;
+
+/**
+ * One entry per counter (amounts of a repeated counter summed), in one fixed order: every writer takes counter row
+ * locks in this order, so two transactions never wait for each other's counters crosswise.
+ */
+function mergeSorted(additions: readonly CounterAddition[]): CounterAddition[] {
+  const merged = new Map<string, CounterAddition>();
+  for (const a of additions) {
+    const key = counterKey(a);
+    const seen = merged.get(key);
+    merged.set(key, seen === undefined ? { ...a } : { ...seen, by: seen.by + a.by });
+  }
+  return [...merged.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, a]) => a);
+}
+
+/** Rows per upsert statement (6 parameters each; PostgreSQL allows 65535 per statement). */
+const UPSERT_CHUNK = 1_000;
+
+/**
+ * @internal Adds to several counters (each created at 0 when absent) and returns their new values, one entry per
+ * counter (repeated counters are summed) in `(tenant, metric, period)` order. The upsert locks each counter row until
+ * the caller's transaction ends, taking them in that sorted order, so concurrent callers serialise per counter and
+ * cannot deadlock on each other.
+ */
+export async function addToCounters(
+  executor: StoreExecutor,
+  additions: readonly CounterAddition[],
+  now: Date,
+): Promise<(CounterAddition & { value: bigint })[]> {
+  const sorted = mergeSorted(additions);
+  const values = new Map<string, bigint>();
+  for (const part of chunks(sorted, UPSERT_CHUNK)) {
+    const rows = await executor
+      .insert(usageCounters)
+      .values(
+        part.map((a) => ({
+          tenantId: a.tenantId,
+          metric: a.metric,
+          period: a.period,
+          value: a.by,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [usageCounters.tenantId, usageCounters.metric, usageCounters.period],
+        set: { value: sql`${usageCounters.value} + excluded.value`, updatedAt: now },
+      })
+      .returning({
+        tenantId: usageCounters.tenantId,
+        metric: usageCounters.metric,
+        period: usageCounters.period,
+        value: usageCounters.value,
+      });
+    for (const row of rows) values.set(counterKey(row), row.value);
+  }
+  return sorted.map((a) => ({ ...a, value: values.get(counterKey(a)) ?? a.by }));
+}
+
+/**
+ * @internal Takes amounts back from counters (never below 0; absent counters stay absent), in the same sorted order
+ * as `addToCounters` takes its locks.
+ */
+export async function subtractFromCounters(
+  executor: StoreExecutor,
+  subtractions: readonly CounterAddition[],
+  now: Date,
+): Promise<void> {
+  for (const a of mergeSorted(subtractions)) {
+    if (a.by <= 0n) continue;
+    await executor
+      .update(usageCounters)
+      .set({ value: sql`greatest(0, ${usageCounters.value} - ${a.by})`, updatedAt: now })
+      .where(
+        and(
+          eq(usageCounters.tenantId, a.tenantId),
+          eq(usageCounters.metric, a.metric),
+          eq(usageCounters.period, a.period),
+        ),
+      );
+  }
+}
+
 /** Adds to a counter (created at 0 when absent) in one statement; returns the new value. */
 async function increment(store: Store, parameters: IncrementUsageParameters, now: Date = new Date()): Promise<bigint> {
   const by = parameters.by ?? 1n;
@@ -45,21 +142,11 @@ async function increment(store: Store, parameters: IncrementUsageParameters, now
     });
   }
   return run(store, "usage.increment", async (db) => {
-    const [row] = await db
-      .insert(usageCounters)
-      .values({
-        tenantId: parameters.tenantId,
-        metric: parameters.metric,
-        period: parameters.period,
-        value: by,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoUpdate({
-        target: [usageCounters.tenantId, usageCounters.metric, usageCounters.period],
-        set: { value: sql`${usageCounters.value} + ${by}`, updatedAt: now },
-      })
-      .returning({ value: usageCounters.value });
+    const [row] = await addToCounters(
+      db,
+      [{ tenantId: parameters.tenantId, metric: parameters.metric, period: parameters.period, by }],
+      now,
+    );
     return row!.value;
   });
 }

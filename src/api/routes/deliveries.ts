@@ -145,7 +145,8 @@ export function deliveryRoutes(services: RouteServices) {
       id: "deliveries.replay",
       method: "POST",
       url: `${base}/:id/replay`,
-      summary: "Send a dead delivery again (same id, fresh attempts)",
+      summary:
+        "Send a dead delivery, or one held back by the daily notification quota (while today has room), again: same id, fresh attempts",
       tags,
       params: TenantIdParams,
       response: { 200: DeliveryDto },

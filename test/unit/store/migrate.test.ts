@@ -49,6 +49,7 @@ describe("loadMigrations()", () => {
       "0001_default_tenant",
       "0002_identity_rls",
       "0003_tenant_status_changed_at",
+      "0004_delivery_quota_exceeded",
     ]);
   });
 });
