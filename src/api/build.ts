@@ -147,6 +147,7 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     reply.header("x-request-id", request.id);
     await guardRequest(services, options.identity, request, reply);
   });
+  const metering = new Set<Promise<void>>();
   app.addHook("onResponse", async (request, reply) => {
     const level = reply.statusCode >= 500 ? "error" : "debug";
     request.log[level](
@@ -156,10 +157,19 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     // Counted after the answer is sent, so metering adds no latency; a failed count is logged, not the request's.
     const tenant = request.auth?.tenant;
     if (tenant !== null && tenant !== undefined) {
-      await usage
+      const counting = usage
         .increment(services.store, { tenantId: tenant.id, metric: "api_calls", period: usagePeriod("day") })
-        .catch((error: unknown) => request.log.warn({ err: error, tenant_id: tenant.id }, "API call not counted"));
+        .then(
+          () => undefined,
+          (error: unknown) => request.log.warn({ err: error, tenant_id: tenant.id }, "API call not counted"),
+        );
+      metering.add(counting);
+      await counting.finally(() => metering.delete(counting));
     }
+  });
+  // Closing waits for the counts of answers already sent: none lands after the store is closed (or reset).
+  app.addHook("onClose", async () => {
+    await Promise.all(metering);
   });
   if (ownsLimiter) app.addHook("onClose", () => services.rateLimiter.close());
 

@@ -35,13 +35,14 @@ import {
   type Store,
 } from "../../../src/store/index.js";
 import { type RecordedRequest, startWebhookReceiver, type WebhookReceiver } from "../../support/receivers.js";
+import { type DeployedToken, deployToken } from "../../support/token.js";
 import { createTestDataDir } from "../store/support.js";
-import { deployTokenChain, seedTenants, type TokenChain, tenantAddress } from "./support.js";
+import { seedTenants, tenantAddress } from "./support.js";
 
 const logger = createLogger({ level: "silent" });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -54,7 +55,7 @@ const requestsFor = (requests: readonly RecordedRequest[], hash: string) =>
 
 describe("reorgs with matches in flight in the logs", () => {
   let node: HardhatNode;
-  let chain: TokenChain;
+  let chain: DeployedToken;
   let receiver: WebhookReceiver;
   let data: Awaited<ReturnType<typeof createTestDataDir>>;
   let store: Store;
@@ -70,7 +71,7 @@ describe("reorgs with matches in flight in the logs", () => {
   beforeAll(async () => {
     node = await startHardhat();
     receiver = await startWebhookReceiver();
-    chain = await deployTokenChain(node);
+    chain = await deployToken(node);
     data = await createTestDataDir({ migrated: true });
     store = await createStore({ dataDir: data.dir });
     tenantIds = await seedTenants(store, {
@@ -179,7 +180,7 @@ describe("reorgs with matches in flight in the logs", () => {
       (match) => match.status === "active",
     );
     expect(active.map((match) => match.txHash).sort()).toEqual([...canonical].sort());
-  }, 120_000);
+  }, 180_000);
 
   it("holds back a match whose block is not recorded yet, and stores it once the ingester has", async () => {
     await ingest?.stop();
