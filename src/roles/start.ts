@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { type Bus, createJetStreamBus, createMemoryBus } from "../bus/index.js";
 import { type BlockCache, createMemoryBlockCache, createRedisBlockCache } from "../cache/index.js";
-import { ConfigError, formatProblem, hasErrors, loadConfigDir } from "../config/index.js";
 import {
   createDispatcher,
   createStoreScriptReader,
@@ -14,12 +13,12 @@ import { createMemoryLeaseManager, createPostgresLeaseManager, type LeaseManager
 import type { ScriptSettings } from "../notify/conditions/index.js";
 import { channelEndpointsFromEnv } from "../notify/index.js";
 import { createMetrics, createShutdown, type Logger, type Metrics, startOpsServer } from "../ops/index.js";
-import { importBundle, readConfigDir, unseal } from "../portable/index.js";
-import { mountApi } from "../runtime/index.js";
-import { type Keyring, loadMasterKeys } from "../secrets/index.js";
+import { unseal } from "../portable/index.js";
+import { importConfigDir, loadValidConfig, mountApi } from "../runtime/index.js";
+import { loadMasterKeys } from "../secrets/index.js";
 import type { Settings } from "../settings/index.js";
 import { createMemoryMembership, createRedisMembership, type Membership } from "../shard/index.js";
-import { createStore, DEFAULT_TENANT_ID, type Store } from "../store/index.js";
+import { createStore, type Store } from "../store/index.js";
 import { shardOptionsOf } from "./cli.js";
 import { type DispatchRole, startDispatchRole } from "./dispatch.js";
 import { RoleCode, RoleError } from "./errors.js";
@@ -100,7 +99,10 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
     shutdown.add(() => store.close());
     // Secrets at rest: the same keyring `argus start`, the API and `argus import` encrypt with.
     const { keyring } = await loadMasterKeys({ env: options.env, dataDir: settings.dataDir });
-    if (settings.configDir !== undefined) await importConfigDir(store, settings.configDir, keyring, options);
+    // As the one-process runtime does: the OZ directory becomes the built-in tenant's configuration.
+    if (settings.configDir !== undefined) {
+      await importConfigDir(store, await loadValidConfig(settings.configDir, options), { ...options, keyring });
+    }
 
     const bus = needsBus(roles) ? await openBus(settings) : undefined;
     if (bus !== undefined) shutdown.add(() => bus.close());
@@ -301,27 +303,4 @@ function openBlockCache(settings: Settings): BlockCache {
   const keyPrefix = settings.redis.keyPrefix;
   if (settings.redis.url === undefined) return createMemoryBlockCache({ keyPrefix, maxBytes: 64 * 1024 * 1024 });
   return createRedisBlockCache({ url: settings.redis.url, keyPrefix });
-}
-
-/** As the one-process runtime does: the OZ directory becomes the built-in tenant's configuration. */
-async function importConfigDir(
-  store: Store,
-  configDir: string,
-  keyring: Keyring,
-  options: StartRolesOptions,
-): Promise<void> {
-  const loaded = await loadConfigDir(configDir, { env: options.env });
-  for (const problem of loaded.problems) {
-    if (problem.severity === "warning")
-      options.logger.warn({ problem: formatProblem(problem) }, "Configuration warning");
-  }
-  if (hasErrors(loaded.problems)) throw ConfigError.fromProblems(loaded.problems);
-  const imported = await importBundle(store, DEFAULT_TENANT_ID, await readConfigDir(loaded.dir), {
-    env: options.env,
-    platformNetworks: true,
-    replace: true,
-    validated: loaded,
-    keyring,
-  });
-  options.logger.info({ saved: imported.saved, removed: imported.removed }, "Configuration directory imported");
 }

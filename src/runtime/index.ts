@@ -14,6 +14,7 @@ export {
 } from "./activation.js";
 export { API_TOKEN_AUDIENCE, API_TOKEN_ISSUER, type MountApiOptions, type MountedApi, mountApi } from "./api.js";
 // The pieces the role processes (src/roles) assemble differently over the bus.
+export { type ConfigDirOptions, importConfigDir, loadValidConfig } from "./config-dir.js";
 export { type ConfigListener, listenConfigChanges } from "./config-listener.js";
 export { type DesiredNetwork, type DesiredState, loadDesiredState } from "./desired.js";
 export { createStoreIngestState } from "./ingest-state.js";

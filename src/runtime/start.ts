@@ -1,4 +1,3 @@
-import { ConfigError, formatProblem, hasErrors, type LoadedConfig, loadConfigDir } from "../config/index.js";
 import {
   createDispatcher,
   createStoreScriptReader,
@@ -9,10 +8,11 @@ import type { MonitorMatch } from "../engine/index.js";
 import { loadScriptSources, type ScriptSettings } from "../notify/conditions/index.js";
 import { channelEndpointsFromEnv } from "../notify/index.js";
 import { createMetrics, createShutdown, type Logger, type Metrics, startOpsServer } from "../ops/index.js";
-import { importBundle, readConfigDir, storedScripts, unseal } from "../portable/index.js";
+import { storedScripts, unseal } from "../portable/index.js";
 import { loadMasterKeys } from "../secrets/index.js";
 import { type ConfigChange, createStore, DEFAULT_TENANT_ID, type Store } from "../store/index.js";
 import { mountApi } from "./api.js";
+import { importConfigDir, loadValidConfig } from "./config-dir.js";
 import { listenConfigChanges } from "./config-listener.js";
 import { type DesiredState, loadDesiredState } from "./desired.js";
 import { type NetworkState, startNetworkPipeline } from "./pipeline.js";
@@ -90,6 +90,7 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
   const shutdown = createShutdown();
   const metrics = createMetrics();
   try {
+    // Validated before anything opens, so a broken directory fails the start with nothing to clean up.
     const loaded = options.configDir === undefined ? undefined : await loadValidConfig(options.configDir, options);
 
     const store = await createStore(
@@ -104,15 +105,7 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
     const { keyring } = masterKeys;
     let fileScripts = new Map<string, string>();
     if (loaded !== undefined) {
-      const bundle = await readConfigDir(loaded.dir);
-      const imported = await importBundle(store, DEFAULT_TENANT_ID, bundle, {
-        env: options.env,
-        platformNetworks: true,
-        replace: true,
-        validated: loaded,
-        keyring,
-      });
-      logger.info({ saved: imported.saved, removed: imported.removed }, "Configuration directory imported");
+      await importConfigDir(store, loaded, { ...options, keyring });
       // Scripts outside the config directory (absolute paths, other roots) are only on disk: read them as OZ does.
       fileScripts = (await loadScriptSources(loaded.scripts)).sources as Map<string, string>;
     }
@@ -234,16 +227,6 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
     await shutdown.kill();
     throw error;
   }
-}
-
-async function loadValidConfig(configDir: string, options: StartOptions): Promise<LoadedConfig> {
-  const loaded = await loadConfigDir(configDir, { env: options.env });
-  for (const problem of loaded.problems) {
-    if (problem.severity === "warning")
-      options.logger.warn({ problem: formatProblem(problem) }, "Configuration warning");
-  }
-  if (hasErrors(loaded.problems)) throw ConfigError.fromProblems(loaded.problems);
-  return loaded;
 }
 
 async function tenantScripts(store: Store, tenantId: string): Promise<ReadonlyMap<string, ScriptFile>> {

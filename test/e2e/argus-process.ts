@@ -1,59 +1,14 @@
 /**
  * Shared pieces of the end-to-end tests that run `./bin/argus start` as a real process against a real hardhat node:
- * the process itself, a deployed ERC-20 that makes transfers, an OZ config directory and readings of `/metrics`.
+ * the process itself (see also `../support/token.js` for the ERC-20 that makes transfers), an OZ config directory and
+ * readings of `/metrics`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Address, createPublicClient, createWalletClient, defineChain, type Hash, http } from "viem";
+import type { Address } from "viem";
 import type { HardhatNode } from "../../src/devchain/index.js";
-import { repoRoot } from "../support/cli.js";
-import { type CompiledContract, compileContract } from "../support/contracts.js";
-
-const chain = defineChain({
-  id: 31337,
-  name: "hardhat",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: ["http://127.0.0.1"] } },
-});
-
-let compiled: CompiledContract | undefined;
-/** The test Token, compiled once per test file. */
-export function tokenContract(): CompiledContract {
-  compiled ??= compileContract("Token");
-  return compiled;
-}
-
-export interface DeployedToken {
-  address: Address;
-  accounts: Address[];
-  /** Sends `transfer(to, amount)` from the first account and waits for its receipt (hardhat mines one block). */
-  transfer(to: Address, amount: bigint): Promise<{ hash: Hash; blockNumber: bigint; blockHash: Hash }>;
-}
-
-export async function deployToken(node: HardhatNode): Promise<DeployedToken> {
-  const token = tokenContract();
-  const transport = http(node.url);
-  const publicClient = createPublicClient({ chain, transport, cacheTime: 0 });
-  const accounts = await node.rpc<Address[]>("eth_accounts");
-  const wallet = createWalletClient({ chain, transport, account: accounts[0]! });
-  const deployHash = await wallet.deployContract({ abi: token.abi, bytecode: token.bytecode, args: [10n ** 24n] });
-  const address = (await publicClient.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
-  return {
-    address,
-    accounts,
-    async transfer(to, amount) {
-      const hash = await wallet.writeContract({
-        address,
-        abi: token.abi,
-        functionName: "transfer",
-        args: [to, amount],
-      });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      return { hash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash };
-    },
-  };
-}
+import { type ArgusChild, spawnArgus } from "../support/cli.js";
+import { tokenContract } from "../support/token.js";
 
 export interface ConfigFiles {
   network: Record<string, unknown>;
@@ -116,55 +71,30 @@ export function fastRetry(maxRetries: number, maxBackoffMs = 1_000): Record<stri
   };
 }
 
-export interface ArgusProcess {
-  child: ChildProcess;
-  output(): string;
-  /** The health/metrics base URL, from the first stdout line. */
-  url: Promise<string>;
+export { exited } from "../support/cli.js";
+
+export interface ArgusProcess extends ArgusChild {
   /** Sends SIGTERM and resolves with the exit code (a clean stop is 0). */
   stop(): Promise<number | null>;
   /** SIGKILL, for clean-ups. */
-  kill(): Promise<void>;
+  kill(): Promise<number | null>;
 }
 
-export function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-}
-
-/** Starts `./bin/argus start` as a real process on a free port, with loopback notification targets allowed. */
-export function startArgusProcess(configDir: string, dataDir: string, env: NodeJS.ProcessEnv = {}): ArgusProcess {
-  const child = spawn(
-    path.join(repoRoot, "bin/argus"),
-    ["start", "--config-dir", configDir, "--data-dir", dataDir, "--port", "0", "--allow-private-networks"],
-    { env: { ...process.env, ARGUS_LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /Health and metrics: (http:\/\/\S+)\/readyz/.exec(output);
-      if (found?.[1]) resolve(found[1]);
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once("exit", (code) => reject(new Error(`argus exited with ${code}:\n${output}`)));
+/**
+ * Starts `./bin/argus start` as a real process on a free port, with loopback notification targets allowed, importing
+ * `configDir` for the built-in tenant (none: configuration comes through the API).
+ */
+export function startArgusProcess(
+  configDir: string | undefined,
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+): ArgusProcess {
+  const args = ["start", ...(configDir === undefined ? [] : ["--config-dir", configDir])];
+  const argus = spawnArgus("argus", [...args, "--data-dir", dataDir, "--port", "0", "--allow-private-networks"], {
+    ARGUS_LOG_LEVEL: "warn",
+    ...env,
   });
-  url.catch(() => {});
-  return {
-    child,
-    output: () => output,
-    url,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      return exited(child);
-    },
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await exited(child);
-    },
-  };
+  return { ...argus, stop: () => argus.kill("SIGTERM"), kill: () => argus.kill("SIGKILL") };
 }
 
 /** The value of one Prometheus sample (`name{labels}`), or 0 when it is not exposed yet. */

@@ -5,108 +5,59 @@
  * leader and the dispatcher are SIGKILLed; then every transfer must have reached exactly its tenant's webhook, once:
  * as many distinct webhook-ids as transfers, nothing missing, nothing duplicated, nothing misrouted.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HardhatNode, startHardhat } from "../../src/devchain/index.js";
 import { createStore, cursors, networks, type Store } from "../../src/store/index.js";
 import {
   compareDeliveries,
-  deployTokenChain,
+  countMatches,
+  deleteRunStreams,
+  type RoleProcess,
+  roleProcessEnv,
+  runStreams,
   type Sent,
   seedTenants,
-  type TokenChain,
+  sleep,
+  startRoleProcess,
   tenantAddress,
+  waitUntil,
 } from "../integration/roles/support.js";
 import { createTestDatabase, type TestDatabase } from "../integration/store/support.js";
-import { repoRoot } from "../support/cli.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/receivers.js";
+import { type DeployedToken, deployToken } from "../support/token.js";
 
 const TENANTS = Number(process.env.ROLES_E2E_TENANTS ?? 100);
 const TRANSFERS = Number(process.env.ROLES_E2E_TRANSFERS ?? 300);
 const NATS_URL = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-interface RoleProcess {
-  name: string;
-  child: ChildProcess;
-  url: Promise<string>;
-  output(): string;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (
-    !(await Promise.resolve()
-      .then(check)
-      .catch(() => false))
-  ) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 describe("argus start --role: ingest, workers and dispatch as separate processes", () => {
   let node: HardhatNode;
   let receiver: WebhookReceiver;
-  let chain: TokenChain;
+  let chain: DeployedToken;
   let database: TestDatabase;
   let store: Store;
   const processes: RoleProcess[] = [];
-  const id = randomBytes(4).toString("hex");
+  const run = { tag: "roles", id: randomBytes(4).toString("hex"), natsUrl: NATS_URL, redisUrl: REDIS_URL, shards: 16 };
   const env: NodeJS.ProcessEnv = {};
 
   const startRole = (name: string, role: string): RoleProcess => {
-    const child = spawn(path.join(repoRoot, "bin/argus"), ["start", "--role", role, "--port", "0"], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const url = new Promise<string>((resolve, reject) => {
-      child.stdout?.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        const found = /Health and metrics: (http:\/\/\S+)\/readyz/.exec(output);
-        if (found?.[1]) resolve(found[1]);
-      });
-      child.stderr?.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.once("exit", (code, signal) => reject(new Error(`${name} exited (${code ?? signal}):\n${output}`)));
-    });
-    url.catch(() => {});
-    const handle: RoleProcess = {
-      name,
-      child,
-      url,
-      output: () => output,
-      async kill(signal = "SIGKILL") {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill(signal);
-        await exited;
-      },
-    };
-    processes.push(handle);
-    return handle;
+    const started = startRoleProcess(name, role, env);
+    processes.push(started);
+    return started;
   };
 
-  const readyz = async (role: RoleProcess): Promise<Record<string, unknown>> =>
-    (await (await fetch(`${await role.url}/readyz`)).json()) as Record<string, unknown>;
   const shardsOf = async (role: RoleProcess): Promise<number[]> =>
-    ((await readyz(role)).worker as { shards: number[] }).shards;
+    ((await role.readyz()).worker as { shards: number[] }).shards;
   const leads = async (role: RoleProcess): Promise<boolean> =>
-    Object.values((await readyz(role)).ingest as Record<string, string>).includes("leading");
+    Object.values((await role.readyz()).ingest as Record<string, string>).includes("leading");
 
   beforeAll(async () => {
     [node, receiver, database] = await Promise.all([startHardhat(), startWebhookReceiver(), createTestDatabase()]);
-    chain = await deployTokenChain(node);
+    chain = await deployToken(node);
     store = await createStore({ databaseUrl: database.url });
     await seedTenants(store, {
       count: TENANTS,
@@ -114,16 +65,7 @@ describe("argus start --role: ingest, workers and dispatch as separate processes
       tokenAddress: chain.address,
       receiverUrl: receiver.url,
     });
-    Object.assign(env, {
-      DATABASE_URL: database.url,
-      NATS_URL,
-      REDIS_URL,
-      ARGUS_NATS_PREFIX: `e2e_roles_${id}`,
-      ARGUS_REDIS_PREFIX: `e2e-roles-${id}:`,
-      ARGUS_SHARD_COUNT: "16",
-      ARGUS_ALLOW_PRIVATE_NETWORKS: "true",
-      ARGUS_LOG_LEVEL: "warn",
-    });
+    Object.assign(env, roleProcessEnv({ ...run, databaseUrl: database.url }));
   }, 120_000);
 
   afterAll(async () => {
@@ -132,12 +74,7 @@ describe("argus start --role: ingest, workers and dispatch as separate processes
     await database?.drop();
     await receiver?.close();
     await node?.close();
-    // The test's streams: nothing else uses this prefix.
-    const nc = await connect({ servers: NATS_URL });
-    const jsm = await jetstreamManager(nc);
-    for (const stream of ["BLOCKS", "MATCHES"])
-      await jsm.streams.delete(`E2E_ROLES_${id.toUpperCase()}_${stream}`).catch(() => {});
-    await nc.close();
+    await deleteRunStreams(run);
   });
 
   it(`delivers ${TRANSFERS} transfers of ${TENANTS} tenants exactly once through kills of a worker, the ingest leader and dispatch`, async () => {
@@ -162,7 +99,7 @@ describe("argus start --role: ingest, workers and dispatch as separate processes
     await waitUntil(async () => (await cursors.get(store, network.id)) !== null, 30_000, "the ingest cursor");
 
     const sent: Sent[] = [];
-    const killAt = new Map<number, () => Promise<void>>([
+    const killAt = new Map<number, () => Promise<unknown>>([
       [Math.floor(TRANSFERS * 0.25), () => worker1.kill()],
       [
         Math.floor(TRANSFERS * 0.5),
@@ -204,26 +141,19 @@ describe("argus start --role: ingest, workers and dispatch as separate processes
     const nc = await connect({ servers: NATS_URL });
     try {
       const jsm = await jetstreamManager(nc);
-      const prefix = `E2E_ROLES_${id.toUpperCase()}`;
+      const streams = runStreams(run);
       const shardConsumers = [];
-      for await (const info of jsm.consumers.list(`${prefix}_BLOCKS`)) shardConsumers.push(info);
+      for await (const info of jsm.consumers.list(streams.blocks)) shardConsumers.push(info);
       expect(shardConsumers.map((info) => info.name).sort()).toEqual(
         Array.from({ length: 16 }, (_, n) => `shard-${n}`).sort(),
       );
       for (const info of shardConsumers)
         expect([info.name, info.num_pending, info.num_ack_pending]).toEqual([info.name, 0, 0]);
-      const dispatchInfo = await jsm.consumers.info(`${prefix}_MATCHES`, "dispatch");
+      const dispatchInfo = await jsm.consumers.info(streams.matches, "dispatch");
       expect([dispatchInfo.num_pending, dispatchInfo.num_ack_pending]).toEqual([0, 0]);
     } finally {
       await nc.close();
     }
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ n: string }>("select count(*) as n from matches");
-      expect(Number(rows[0]?.n)).toBe(TRANSFERS);
-    } finally {
-      await client.end();
-    }
+    expect(await countMatches(database.url)).toBe(TRANSFERS);
   }, 240_000);
 });

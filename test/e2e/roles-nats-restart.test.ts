@@ -8,25 +8,26 @@
 import { randomBytes } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HardhatNode, startHardhat } from "../../src/devchain/index.js";
 import { createStore, cursors, networks, type Store } from "../../src/store/index.js";
 import {
   compareDeliveries,
-  deployTokenChain,
+  countMatches,
   type RoleProcess,
+  roleProcessEnv,
+  runStreams,
   type Sent,
   seedTenants,
   sleep,
   startRoleProcess,
-  type TokenChain,
   tenantAddress,
   waitUntil,
 } from "../integration/roles/support.js";
 import { createTestDatabase, type TestDatabase } from "../integration/store/support.js";
 import { type PrivateNatsServer, startPrivateNatsServer } from "../support/nats-server.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/receivers.js";
+import { type DeployedToken, deployToken } from "../support/token.js";
 
 const TENANTS = 8;
 const SHARDS = 8;
@@ -40,12 +41,12 @@ describe("argus start --role: NATS JetStream restarted mid-run", () => {
   let nats: PrivateNatsServer;
   let node: HardhatNode;
   let receiver: WebhookReceiver;
-  let chain: TokenChain;
+  let chain: DeployedToken;
   let database: TestDatabase;
   let store: Store;
   const processes: RoleProcess[] = [];
-  const id = randomBytes(4).toString("hex");
-  const prefix = `E2E_NATSRS_${id.toUpperCase()}`;
+  const run = { tag: "natsrs", id: randomBytes(4).toString("hex"), redisUrl: REDIS_URL, shards: SHARDS };
+  const streams = runStreams(run);
   const env: NodeJS.ProcessEnv = {};
 
   beforeAll(async () => {
@@ -55,7 +56,7 @@ describe("argus start --role: NATS JetStream restarted mid-run", () => {
       startWebhookReceiver(),
       createTestDatabase(),
     ]);
-    chain = await deployTokenChain(node);
+    chain = await deployToken(node);
     store = await createStore({ databaseUrl: database.url });
     await seedTenants(store, {
       count: TENANTS,
@@ -63,16 +64,7 @@ describe("argus start --role: NATS JetStream restarted mid-run", () => {
       tokenAddress: chain.address,
       receiverUrl: receiver.url,
     });
-    Object.assign(env, {
-      DATABASE_URL: database.url,
-      NATS_URL: nats.url,
-      REDIS_URL,
-      ARGUS_NATS_PREFIX: `e2e_natsrs_${id}`,
-      ARGUS_REDIS_PREFIX: `e2e-natsrs-${id}:`,
-      ARGUS_SHARD_COUNT: String(SHARDS),
-      ARGUS_ALLOW_PRIVATE_NETWORKS: "true",
-      ARGUS_LOG_LEVEL: "warn",
-    });
+    Object.assign(env, roleProcessEnv({ ...run, databaseUrl: database.url, natsUrl: nats.url }));
   }, 120_000);
 
   afterAll(async () => {
@@ -162,9 +154,9 @@ describe("argus start --role: NATS JetStream restarted mid-run", () => {
       const jsm = await jetstreamManager(nc);
       const unacknowledged = async () => {
         const infos = [];
-        for await (const info of jsm.consumers.list(`${prefix}_BLOCKS`)) infos.push(info);
+        for await (const info of jsm.consumers.list(streams.blocks)) infos.push(info);
         expect(infos.map((info) => info.name).sort()).toEqual(Array.from({ length: SHARDS }, (_, n) => `shard-${n}`));
-        infos.push(await jsm.consumers.info(`${prefix}_MATCHES`, "dispatch"));
+        infos.push(await jsm.consumers.info(streams.matches, "dispatch"));
         return infos
           .map((info) => ({ name: info.name, pending: info.num_pending, ackPending: info.num_ack_pending }))
           .filter((info) => info.pending !== 0 || info.ackPending !== 0);
@@ -191,13 +183,6 @@ describe("argus start --role: NATS JetStream restarted mid-run", () => {
       await nc.close();
     }
     expect(compareDeliveries(sent, receiver.requests)).toEqual(result);
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ n: string }>("select count(*) as n from matches");
-      expect(Number(rows[0]?.n)).toBe(sent.length);
-    } finally {
-      await client.end();
-    }
+    expect(await countMatches(database.url)).toBe(sent.length);
   }, 240_000);
 });

@@ -11,27 +11,26 @@
  * secondary then rotates the ingester back to the primary, so that every fault mode meets a primary in use.
  */
 import { randomBytes } from "node:crypto";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HardhatNode, startHardhat } from "../../src/devchain/index.js";
 import { createStore, cursors, networks, type Store } from "../../src/store/index.js";
 import {
   compareDeliveries,
-  deployTokenChain,
+  countMatches,
+  deleteRunStreams,
   type RoleProcess,
+  roleProcessEnv,
   type Sent,
   seedTenants,
   sleep,
   startRoleProcess,
-  type TokenChain,
   tenantAddress,
   waitUntil,
 } from "../integration/roles/support.js";
 import { createTestDatabase, type TestDatabase } from "../integration/store/support.js";
 import { FAULT_MODES, type FaultyRpcProxy, startFaultyRpcProxy } from "../support/faulty-rpc-proxy.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/receivers.js";
+import { type DeployedToken, deployToken } from "../support/token.js";
 
 const TENANTS = 6;
 const NATS_URL = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -42,18 +41,18 @@ const CLIENT_TIMEOUT_MS = 30_000;
 describe("argus start --role: the primary RPC endpoint fails in every way, the secondary takes over, no gap", () => {
   let node: HardhatNode;
   let receiver: WebhookReceiver;
-  let chain: TokenChain;
+  let chain: DeployedToken;
   let database: TestDatabase;
   let store: Store;
   let primary: FaultyRpcProxy;
   let secondary: FaultyRpcProxy;
   const processes: RoleProcess[] = [];
-  const id = randomBytes(4).toString("hex");
+  const run = { tag: "rpcfo", id: randomBytes(4).toString("hex"), natsUrl: NATS_URL, redisUrl: REDIS_URL, shards: 4 };
   const env: NodeJS.ProcessEnv = {};
 
   beforeAll(async () => {
     [node, receiver, database] = await Promise.all([startHardhat(), startWebhookReceiver(), createTestDatabase()]);
-    chain = await deployTokenChain(node);
+    chain = await deployToken(node);
     [primary, secondary] = await Promise.all([startFaultyRpcProxy(node.url), startFaultyRpcProxy(node.url)]);
     store = await createStore({ databaseUrl: database.url });
     await seedTenants(store, {
@@ -67,16 +66,7 @@ describe("argus start --role: the primary RPC endpoint fails in every way, the s
       tokenAddress: chain.address,
       receiverUrl: receiver.url,
     });
-    Object.assign(env, {
-      DATABASE_URL: database.url,
-      NATS_URL,
-      REDIS_URL,
-      ARGUS_NATS_PREFIX: `e2e_rpcfo_${id}`,
-      ARGUS_REDIS_PREFIX: `e2e-rpcfo-${id}:`,
-      ARGUS_SHARD_COUNT: "4",
-      ARGUS_ALLOW_PRIVATE_NETWORKS: "true",
-      ARGUS_LOG_LEVEL: "warn",
-    });
+    Object.assign(env, roleProcessEnv({ ...run, databaseUrl: database.url }));
   }, 120_000);
 
   afterAll(async () => {
@@ -86,11 +76,7 @@ describe("argus start --role: the primary RPC endpoint fails in every way, the s
     await database?.drop();
     await receiver?.close();
     await node?.close();
-    const nc = await connect({ servers: NATS_URL });
-    const jsm = await jetstreamManager(nc);
-    for (const stream of ["BLOCKS", "MATCHES"])
-      await jsm.streams.delete(`E2E_RPCFO_${id.toUpperCase()}_${stream}`).catch(() => {});
-    await nc.close();
+    await deleteRunStreams(run);
   });
 
   it("delivers every transfer exactly once while the primary returns 429, 500, garbage, truncated bodies, hangs and resets", async () => {
@@ -186,13 +172,6 @@ describe("argus start --role: the primary RPC endpoint fails in every way, the s
     });
     for (const p of processes) expect(p.alive(), `${p.name} is still running\n${diagnostics()}`).toBe(true);
 
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ n: string }>("select count(*) as n from matches");
-      expect(Number(rows[0]?.n)).toBe(sent.length);
-    } finally {
-      await client.end();
-    }
+    expect(await countMatches(database.url)).toBe(sent.length);
   }, 240_000);
 });

@@ -23,10 +23,9 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from "../support/receivers.js";
+import { type DeployedToken, deployToken } from "../support/token.js";
 import {
   type ArgusProcess,
-  type DeployedToken,
-  deployToken,
   fastRetry,
   hardhatNetwork,
   metric,

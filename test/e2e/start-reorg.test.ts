@@ -22,10 +22,9 @@ import {
   type Store,
 } from "../../src/store/index.js";
 import { type RecordedRequest, startWebhookReceiver, type WebhookReceiver } from "../support/receivers.js";
+import { type DeployedToken, deployToken } from "../support/token.js";
 import {
   type ArgusProcess,
-  type DeployedToken,
-  deployToken,
   fastRetry,
   hardhatNetwork,
   metric,

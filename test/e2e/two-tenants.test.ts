@@ -4,16 +4,15 @@
  * node, a webhook trigger, a transfer monitor), and each then sees only its own matches and deliveries — the other
  * tenant's are unreachable by slug, by id and by resource id.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HardhatNode, startHardhat } from "../../src/devchain/index.js";
-import { repoRoot } from "../support/cli.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/receivers.js";
-import { type DeployedToken, deployToken, exited, hardhatNetwork, transferMonitor, waitFor } from "./argus-process.js";
+import { type DeployedToken, deployToken } from "../support/token.js";
+import { type ArgusProcess, hardhatNetwork, startArgusProcess, transferMonitor, waitFor } from "./argus-process.js";
 
 interface Tenant {
   slug: string;
@@ -25,9 +24,8 @@ let node: HardhatNode;
 let token: DeployedToken;
 let receiver: WebhookReceiver;
 let dataDir: string;
-let child: ReturnType<typeof spawn>;
+let argus: ArgusProcess | undefined;
 let baseUrl: string;
-let output = "";
 
 async function api(method: string, url: string, options: { token?: string; body?: unknown } = {}) {
   const response = await fetch(`${baseUrl}${url}`, {
@@ -84,29 +82,13 @@ beforeAll(async () => {
   token = await deployToken(node);
   receiver = await startWebhookReceiver();
   dataDir = await mkdtemp(path.join(tmpdir(), "argus-two-tenants-"));
-  child = spawn(
-    path.join(repoRoot, "bin/argus"),
-    ["start", "--data-dir", dataDir, "--port", "0", "--allow-private-networks"],
-    { env: { ...process.env, ARGUS_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /Health and metrics: (http:\/\/\S+)\/readyz/.exec(output);
-      if (found?.[1]) resolve(found[1]);
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once("exit", (code) => reject(new Error(`argus exited with ${code}:\n${output}`)));
-  });
+  // No config directory: the tenants bring their configuration through the API.
+  argus = startArgusProcess(undefined, dataDir);
+  baseUrl = await argus.url;
 }, 120_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill("SIGTERM");
-    await exited(child);
-  }
+  await argus?.stop();
   await receiver?.close();
   await node?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -135,7 +117,7 @@ describe("two tenants on one argus start", () => {
         const states = ready.networks ?? {};
         return states["alpha/hardhat_local"] === "running" && states["beta/hardhat_local"] === "running";
       },
-      () => `networks not running\n${output}`,
+      () => `networks not running\n${argus?.output()}`,
       30_000,
     );
     const to = token.accounts[1] as Address;
@@ -151,7 +133,7 @@ describe("two tenants on one argus start", () => {
       () =>
         `alpha ${received("alpha").length}/${forAlpha}, beta ${received("beta").length}/${forBeta}: ${received("beta")
           .map((r) => r.body.toString())
-          .join(" | ")}\n${output}`,
+          .join(" | ")}\n${argus?.output()}`,
       90_000,
     );
 

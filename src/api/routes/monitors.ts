@@ -10,11 +10,11 @@ import { redactSecrets } from "../../secrets/index.js";
 import { monitors, networks, quotas, type StoredMonitor, type ThrottlePolicy } from "../../store/index.js";
 import { ApiCode, ApiError, notFound } from "../errors.js";
 import { validateMonitor } from "../oz.js";
-import { paginate } from "../paginate.js";
 import { defineRoute, IsoDate, iso, PageQuery, pageOf, TenantIdParams, TenantParams } from "../route.js";
 import { keepRedactedSecrets } from "../secrets.js";
 import { mutateTenant, openSecrets, type RouteServices, readTenant, sealSecrets } from "../services.js";
 import { monitorContext, runtimeNetwork } from "./references.js";
+import { tenantOwner, versionedResource } from "./versioned.js";
 
 export const ThrottleSchema = z
   .object({
@@ -85,13 +85,14 @@ function throttleDto(policy: ThrottlePolicy | null) {
   };
 }
 
-async function live(scoped: Parameters<typeof monitors.get>[0], tenantId: string, id: string): Promise<StoredMonitor> {
-  const found = await monitors.get(scoped, tenantId, id);
-  if (found === null) throw notFound(`Monitor '${id}'`);
-  return found;
-}
-
 export function monitorRoutes(services: RouteServices) {
+  const resource = versionedResource({
+    owner: tenantOwner(services),
+    resourceType: "monitor",
+    label: "Monitor",
+    find: monitors.get,
+    dto,
+  });
   return async function plugin(app: FastifyInstance): Promise<void> {
     const tags = ["monitors"];
     const base = "/tenants/:tenant/monitors";
@@ -109,18 +110,18 @@ export function monitorRoutes(services: RouteServices) {
         name: z.string().optional().describe("Only monitors whose name contains this text (case-insensitive)."),
       }),
       response: { 200: pageOf(MonitorDto) },
-      handler: async ({ query, request }) => {
-        const all = await readTenant(services, request, (scoped, tenantId) => monitors.list(scoped, tenantId));
-        const filtered = all.filter(
+      handler: ({ query, request }) =>
+        resource.list(
+          request,
+          query,
+          monitors.list,
+          (m) => m.id,
           (m) =>
             (query.paused === undefined || String(m.paused) === query.paused) &&
             (query.network === undefined ||
               ((m.config as { networks?: unknown }).networks as unknown[] | undefined)?.includes(query.network)) &&
             (query.name === undefined || m.name.toLowerCase().includes(query.name.toLowerCase())),
-        );
-        const page = paginate(filtered, (m) => m.id, query.limit, query.cursor);
-        return { items: page.items.map(dto), nextCursor: page.nextCursor };
-      },
+        ),
     });
 
     defineRoute(app, {
@@ -131,8 +132,7 @@ export function monitorRoutes(services: RouteServices) {
       tags,
       params: TenantIdParams,
       response: { 200: MonitorDto },
-      handler: async ({ params, request }) =>
-        dto(await readTenant(services, request, (scoped, tenantId) => live(scoped, tenantId, params.id))),
+      handler: ({ params, request }) => resource.get(request, params.id),
     });
 
     defineRoute(app, {
@@ -145,25 +145,18 @@ export function monitorRoutes(services: RouteServices) {
       params: TenantParams,
       body: MonitorBody,
       response: { 201: MonitorDto },
-      handler: async ({ body, request, reply }) => {
-        const saved = await mutateTenant(services, request, async (scoped, tenantId) => {
+      handler: ({ body, request, reply }) =>
+        resource.create(request, reply, async (scoped, tenantId) => {
           const monitor = validateMonitor(body.config, await monitorContext(scoped, tenantId));
           await quotas.reserve(scoped, tenantId, "monitors");
-          const result = await monitors.save(scoped, {
+          return monitors.save(scoped, {
             tenantId,
             name: monitor.name,
             config: sealSecrets(services, tenantId, body.config),
             paused: body.paused ?? monitor.paused,
             throttle: body.throttle ?? null,
           });
-          return {
-            result,
-            audit: { action: "monitor.create", resourceType: "monitor", resourceId: result.id, after: dto(result) },
-          };
-        });
-        reply.code(201).header("location", `${request.url.split("?")[0]}/${saved.id}`);
-        return dto(saved);
-      },
+        }),
     });
 
     defineRoute(app, {
@@ -175,32 +168,19 @@ export function monitorRoutes(services: RouteServices) {
       params: TenantIdParams,
       body: MonitorBody,
       response: { 200: MonitorDto },
-      handler: async ({ params, body, request }) =>
-        dto(
-          await mutateTenant(services, request, async (scoped, tenantId) => {
-            const before = await live(scoped, tenantId, params.id);
-            const config = keepRedactedSecrets(body.config, openSecrets(services, tenantId, before.config));
-            const monitor = validateMonitor(config, await monitorContext(scoped, tenantId));
-            const result = await monitors.save(scoped, {
-              tenantId,
-              id: before.id,
-              name: monitor.name,
-              config: sealSecrets(services, tenantId, config),
-              paused: body.paused ?? before.paused,
-              throttle: body.throttle === undefined ? before.throttle : body.throttle,
-            });
-            return {
-              result,
-              audit: {
-                action: "monitor.update",
-                resourceType: "monitor",
-                resourceId: result.id,
-                before: dto(before),
-                after: dto(result),
-              },
-            };
-          }),
-        ),
+      handler: ({ params, body, request }) =>
+        resource.update(request, params.id, async (scoped, tenantId, before) => {
+          const config = keepRedactedSecrets(body.config, openSecrets(services, tenantId, before.config));
+          const monitor = validateMonitor(config, await monitorContext(scoped, tenantId));
+          return monitors.save(scoped, {
+            tenantId,
+            id: before.id,
+            name: monitor.name,
+            config: sealSecrets(services, tenantId, config),
+            paused: body.paused ?? before.paused,
+            throttle: body.throttle === undefined ? before.throttle : body.throttle,
+          });
+        }),
     });
 
     defineRoute(app, {
@@ -215,7 +195,7 @@ export function monitorRoutes(services: RouteServices) {
       handler: async ({ params, body, request }) =>
         dto(
           await mutateTenant(services, request, async (scoped, tenantId) => {
-            const before = await live(scoped, tenantId, params.id);
+            const before = await resource.live(scoped, tenantId, params.id);
             const result = await monitors.save(scoped, {
               tenantId,
               id: before.id,
@@ -246,17 +226,10 @@ export function monitorRoutes(services: RouteServices) {
       tags,
       params: TenantIdParams,
       response: { 204: z.null() },
-      handler: async ({ params, request, reply }) => {
-        await mutateTenant(services, request, async (scoped, tenantId) => {
-          const before = await live(scoped, tenantId, params.id);
-          await monitors.remove(scoped, tenantId, before.id);
-          return {
-            result: null,
-            audit: { action: "monitor.delete", resourceType: "monitor", resourceId: before.id, before: dto(before) },
-          };
-        });
-        return reply.code(204).send();
-      },
+      handler: ({ params, request, reply }) =>
+        resource.remove(request, reply, params.id, (scoped, tenantId, before) =>
+          monitors.remove(scoped, tenantId, before.id),
+        ),
     });
 
     defineRoute(app, {
@@ -267,23 +240,15 @@ export function monitorRoutes(services: RouteServices) {
       tags,
       params: TenantIdParams,
       response: { 200: z.object({ items: z.array(MonitorVersionDto) }) },
-      handler: async ({ params, request }) => {
-        const versions = await readTenant(services, request, async (scoped, tenantId) => {
-          const history = await monitors.history(scoped, tenantId, params.id);
-          if (history.length === 0) throw notFound(`Monitor '${params.id}'`);
-          return history;
-        });
-        return {
-          items: versions.map((v) => ({
-            version: v.version,
-            name: v.name,
-            config: redactSecrets(v.config),
-            paused: v.paused,
-            throttle: throttleDto(v.throttle),
-            createdAt: iso(v.createdAt),
-          })),
-        };
-      },
+      handler: ({ params, request }) =>
+        resource.versions(request, params.id, monitors.history, (v) => ({
+          version: v.version,
+          name: v.name,
+          config: redactSecrets(v.config),
+          paused: v.paused,
+          throttle: throttleDto(v.throttle),
+          createdAt: iso(v.createdAt),
+        })),
     });
 
     defineRoute(app, {
@@ -295,17 +260,16 @@ export function monitorRoutes(services: RouteServices) {
       params: TenantIdParams,
       body: z.object({ version: z.number().int().positive() }).strict(),
       response: { 200: MonitorDto },
-      handler: async ({ params, body, request }) =>
-        dto(
-          await mutateTenant(services, request, async (scoped, tenantId) => {
-            const before = await live(scoped, tenantId, params.id);
-            const target = (await monitors.history(scoped, tenantId, before.id)).find(
-              (v) => v.version === body.version,
-            );
-            if (target === undefined) throw notFound(`Version ${body.version} of monitor '${params.id}'`);
+      handler: ({ params, body, request }) =>
+        resource.rollback(
+          request,
+          params.id,
+          body.version,
+          monitors.history,
+          async (scoped, tenantId, before, target) => {
             // The old document must still be valid now: its triggers or networks may be gone since.
             validateMonitor(openSecrets(services, tenantId, target.config), await monitorContext(scoped, tenantId));
-            const result = await monitors.save(scoped, {
+            return monitors.save(scoped, {
               tenantId,
               id: before.id,
               name: target.name,
@@ -313,17 +277,7 @@ export function monitorRoutes(services: RouteServices) {
               paused: target.paused,
               throttle: target.throttle,
             });
-            return {
-              result,
-              audit: {
-                action: "monitor.rollback",
-                resourceType: "monitor",
-                resourceId: result.id,
-                before: dto(before),
-                after: { ...dto(result), restoredVersion: body.version },
-              },
-            };
-          }),
+          },
         ),
     });
 
@@ -352,7 +306,7 @@ export function monitorRoutes(services: RouteServices) {
       },
       handler: async ({ params, body, request }) => {
         const { monitor, network, networkId } = await readTenant(services, request, async (scoped, tenantId) => {
-          const stored = await live(scoped, tenantId, params.id);
+          const stored = await resource.live(scoped, tenantId, params.id);
           const context = await monitorContext(scoped, tenantId);
           const parsed = validateMonitor(stored.config, context);
           const row =

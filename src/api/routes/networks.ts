@@ -8,10 +8,10 @@ import { redactSecrets } from "../../secrets/index.js";
 import { monitors, networks, quotas, type Store, type StoredNetwork } from "../../store/index.js";
 import { ApiCode, ApiError, notFound } from "../errors.js";
 import { validateNetwork } from "../oz.js";
-import { paginate } from "../paginate.js";
 import { defineRoute, IsoDate, iso, PageQuery, pageOf, TenantIdParams, TenantParams } from "../route.js";
 import { keepRedactedSecrets } from "../secrets.js";
-import { mutatePlatform, mutateTenant, openSecrets, type RouteServices, readTenant, sealSecrets } from "../services.js";
+import { openSecrets, type RouteServices, readTenant, sealSecrets } from "../services.js";
+import { platformOwner, tenantOwner, versionedResource } from "./versioned.js";
 
 const NetworkDto = z
   .object({
@@ -27,13 +27,19 @@ const NetworkDto = z
   .meta({ id: "Network" });
 
 const OzNetwork = z.record(z.string(), z.unknown()).describe("An OZ network document, as in networks/*.json.");
+type OzNetworkDocument = z.output<typeof OzNetwork>;
+type NetworkPolicy = Parameters<typeof validateNetwork>[1];
+
+function scopeOf(network: StoredNetwork): "platform" | "tenant" {
+  return network.tenantId === null ? "platform" : "tenant";
+}
 
 function dto(network: StoredNetwork) {
   return {
     id: network.id,
     slug: network.slug,
     networkType: network.networkType,
-    scope: network.tenantId === null ? ("platform" as const) : ("tenant" as const),
+    scope: scopeOf(network),
     config: redactSecrets(network.config),
     version: network.version,
     createdAt: iso(network.createdAt),
@@ -41,11 +47,10 @@ function dto(network: StoredNetwork) {
   };
 }
 
-/** A live network of this scope (`null` = platform) by id. */
-async function live(scoped: Store, tenantId: string | null, id: string): Promise<StoredNetwork> {
+/** A live network of this owner (`null` = platform) by id. */
+async function findOwned(scoped: Store, owner: string | null, id: string): Promise<StoredNetwork | null> {
   const found = await networks.get(scoped, id);
-  if (found === null || found.deletedAt !== null || found.tenantId !== tenantId) throw notFound(`Network '${id}'`);
-  return found;
+  return found === null || found.deletedAt !== null || found.tenantId !== owner ? null : found;
 }
 
 async function refuseInUse(scoped: Store, tenantIds: readonly string[], slug: string): Promise<void> {
@@ -68,6 +73,50 @@ function slugOf(config: Record<string, unknown>): string {
 
 export function networkRoutes(services: RouteServices) {
   const tenantPolicy = { allowPrivateNetworks: services.allowPrivateNetworks, tenant: true };
+  const platformPolicy = { allowPrivateNetworks: true, tenant: false };
+  const common = { resourceType: "network", label: "Network", find: findOwned, dto };
+  const resource = versionedResource({ ...common, owner: tenantOwner(services) });
+  const platform = versionedResource({
+    ...common,
+    owner: platformOwner(services),
+    actionPrefix: "platform_network",
+    location: false,
+  });
+
+  /** A new network document of this owner, validated, refusing a slug the owner already has. */
+  async function validateNew(scoped: Store, owner: string | null, config: OzNetworkDocument, policy: NetworkPolicy) {
+    const network = await validateNetwork(config, policy);
+    if ((await networks.getBySlug(scoped, owner, network.slug)) !== null) {
+      const kind = owner === null ? "platform" : "private";
+      throw new ApiError(ApiCode.Conflict, `A ${kind} network with slug '${network.slug}' exists.`);
+    }
+    return network;
+  }
+
+  function save(scoped: Store, owner: string | null, slug: string, networkType: string, config: OzNetworkDocument) {
+    return networks.save(scoped, { tenantId: owner, slug, networkType, config: sealSecrets(services, owner, config) });
+  }
+
+  /** Saves a new document for `before`; its slug cannot change (monitors name networks by slug). */
+  async function replace(
+    scoped: Store,
+    owner: string | null,
+    before: StoredNetwork,
+    sent: OzNetworkDocument,
+    policy: NetworkPolicy,
+  ) {
+    const config = keepRedactedSecrets(sent, openSecrets(services, owner, before.config)) as OzNetworkDocument;
+    const network = await validateNetwork(config, policy);
+    if (slugOf(config) !== before.slug) {
+      throw new ApiError(ApiCode.Validation, "A network's slug cannot change; create a new network.", {
+        errors: [
+          { path: "$.config.slug", message: `must stay ${JSON.stringify(before.slug)}`, code: "API_SLUG_IMMUTABLE" },
+        ],
+      });
+    }
+    return save(scoped, owner, before.slug, network.network_type, config);
+  }
+
   return async function plugin(app: FastifyInstance): Promise<void> {
     const tags = ["networks"];
     const base = "/tenants/:tenant/networks";
@@ -84,18 +133,16 @@ export function networkRoutes(services: RouteServices) {
         type: z.string().optional().describe("Only this network_type."),
       }),
       response: { 200: pageOf(NetworkDto) },
-      handler: async ({ query, request }) => {
-        const all = await readTenant(services, request, (scoped, tenantId) => networks.list(scoped, tenantId));
-        const filtered = all
-          .map(dto)
-          .filter(
-            (n) =>
-              (query.scope === undefined || n.scope === query.scope) &&
-              (query.type === undefined || n.networkType === query.type),
-          );
-        const page = paginate(filtered, (n) => `${n.slug}\u0000${n.scope}`, query.limit, query.cursor);
-        return page;
-      },
+      handler: ({ query, request }) =>
+        resource.list(
+          request,
+          query,
+          networks.list,
+          (n) => `${n.slug}\u0000${scopeOf(n)}`,
+          (n) =>
+            (query.scope === undefined || scopeOf(n) === query.scope) &&
+            (query.type === undefined || n.networkType === query.type),
+        ),
     });
 
     defineRoute(app, {
@@ -131,27 +178,12 @@ export function networkRoutes(services: RouteServices) {
       params: TenantParams,
       body: z.object({ config: OzNetwork }).strict(),
       response: { 201: NetworkDto },
-      handler: async ({ body, request, reply }) => {
-        const saved = await mutateTenant(services, request, async (scoped, tenantId) => {
-          const network = await validateNetwork(body.config, tenantPolicy);
-          if ((await networks.getBySlug(scoped, tenantId, network.slug)) !== null) {
-            throw new ApiError(ApiCode.Conflict, `A private network with slug '${network.slug}' exists.`);
-          }
+      handler: ({ body, request, reply }) =>
+        resource.create(request, reply, async (scoped, tenantId) => {
+          const network = await validateNew(scoped, tenantId, body.config, tenantPolicy);
           await quotas.reserve(scoped, tenantId, "networks");
-          const result = await networks.save(scoped, {
-            tenantId,
-            slug: network.slug,
-            networkType: network.network_type,
-            config: sealSecrets(services, tenantId, body.config),
-          });
-          return {
-            result,
-            audit: { action: "network.create", resourceType: "network", resourceId: result.id, after: dto(result) },
-          };
-        });
-        reply.code(201).header("location", `${request.url.split("?")[0]}/${saved.id}`);
-        return dto(saved);
-      },
+          return save(scoped, tenantId, network.slug, network.network_type, body.config);
+        }),
     });
 
     defineRoute(app, {
@@ -163,43 +195,9 @@ export function networkRoutes(services: RouteServices) {
       params: TenantIdParams,
       body: z.object({ config: OzNetwork }).strict(),
       response: { 200: NetworkDto },
-      handler: async ({ params, body, request }) =>
-        dto(
-          await mutateTenant(services, request, async (scoped, tenantId) => {
-            const before = await live(scoped, tenantId, params.id);
-            const config = keepRedactedSecrets(body.config, openSecrets(services, tenantId, before.config)) as Record<
-              string,
-              unknown
-            >;
-            const network = await validateNetwork(config, tenantPolicy);
-            if (slugOf(config) !== before.slug) {
-              throw new ApiError(ApiCode.Validation, "A network's slug cannot change; create a new network.", {
-                errors: [
-                  {
-                    path: "$.config.slug",
-                    message: `must stay ${JSON.stringify(before.slug)}`,
-                    code: "API_SLUG_IMMUTABLE",
-                  },
-                ],
-              });
-            }
-            const result = await networks.save(scoped, {
-              tenantId,
-              slug: before.slug,
-              networkType: network.network_type,
-              config: sealSecrets(services, tenantId, config),
-            });
-            return {
-              result,
-              audit: {
-                action: "network.update",
-                resourceType: "network",
-                resourceId: result.id,
-                before: dto(before),
-                after: dto(result),
-              },
-            };
-          }),
+      handler: ({ params, body, request }) =>
+        resource.update(request, params.id, (scoped, tenantId, before) =>
+          replace(scoped, tenantId, before, body.config, tenantPolicy),
         ),
     });
 
@@ -211,28 +209,20 @@ export function networkRoutes(services: RouteServices) {
       tags,
       params: TenantIdParams,
       response: { 204: z.null() },
-      handler: async ({ params, request, reply }) => {
-        await mutateTenant(services, request, async (scoped, tenantId) => {
-          const before = await live(scoped, tenantId, params.id);
+      handler: ({ params, request, reply }) =>
+        resource.remove(request, reply, params.id, async (scoped, tenantId, before) => {
           // With a platform network of the same slug, the tenant's monitors fall back to it.
           if ((await networks.getBySlug(scoped, null, before.slug)) === null) {
             await refuseInUse(scoped, [tenantId], before.slug);
           }
           await networks.remove(scoped, before.id);
-          return {
-            result: null,
-            audit: { action: "network.delete", resourceType: "network", resourceId: before.id, before: dto(before) },
-          };
-        });
-        return reply.code(204).send();
-      },
+        }),
     });
 
     // Platform networks (operators).
     const platformTags = ["platform"];
     const platformBase = "/platform/networks";
     const IdParams = z.object({ id: z.string().min(1).max(128) });
-    const platformPolicy = { allowPrivateNetworks: true, tenant: false };
 
     defineRoute(app, {
       id: "platform.networks.list",
@@ -242,10 +232,7 @@ export function networkRoutes(services: RouteServices) {
       tags: platformTags,
       query: PageQuery,
       response: { 200: pageOf(NetworkDto) },
-      handler: async ({ query }) => {
-        const all = (await networks.list(services.store, null)).map(dto);
-        return paginate(all, (n) => n.slug, query.limit, query.cursor);
-      },
+      handler: ({ query, request }) => platform.list(request, query, networks.list, (n) => n.slug),
     });
 
     defineRoute(app, {
@@ -256,31 +243,11 @@ export function networkRoutes(services: RouteServices) {
       tags: platformTags,
       body: z.object({ config: OzNetwork }).strict(),
       response: { 201: NetworkDto },
-      handler: async ({ body, request, reply }) => {
-        const saved = await mutatePlatform(services, request, async (scoped) => {
-          const network = await validateNetwork(body.config, platformPolicy);
-          if ((await networks.getBySlug(scoped, null, network.slug)) !== null) {
-            throw new ApiError(ApiCode.Conflict, `A platform network with slug '${network.slug}' exists.`);
-          }
-          const result = await networks.save(scoped, {
-            tenantId: null,
-            slug: network.slug,
-            networkType: network.network_type,
-            config: sealSecrets(services, null, body.config),
-          });
-          return {
-            result,
-            audit: {
-              action: "platform_network.create",
-              resourceType: "network",
-              resourceId: result.id,
-              after: dto(result),
-            },
-          };
-        });
-        reply.code(201);
-        return dto(saved);
-      },
+      handler: ({ body, request, reply }) =>
+        platform.create(request, reply, async (scoped) => {
+          const network = await validateNew(scoped, null, body.config, platformPolicy);
+          return save(scoped, null, network.slug, network.network_type, body.config);
+        }),
     });
 
     defineRoute(app, {
@@ -292,43 +259,9 @@ export function networkRoutes(services: RouteServices) {
       params: IdParams,
       body: z.object({ config: OzNetwork }).strict(),
       response: { 200: NetworkDto },
-      handler: async ({ params, body, request }) =>
-        dto(
-          await mutatePlatform(services, request, async (scoped) => {
-            const before = await live(scoped, null, params.id);
-            const config = keepRedactedSecrets(body.config, openSecrets(services, null, before.config)) as Record<
-              string,
-              unknown
-            >;
-            const network = await validateNetwork(config, platformPolicy);
-            if (slugOf(config) !== before.slug) {
-              throw new ApiError(ApiCode.Validation, "A network's slug cannot change; create a new network.", {
-                errors: [
-                  {
-                    path: "$.config.slug",
-                    message: `must stay ${JSON.stringify(before.slug)}`,
-                    code: "API_SLUG_IMMUTABLE",
-                  },
-                ],
-              });
-            }
-            const result = await networks.save(scoped, {
-              tenantId: null,
-              slug: before.slug,
-              networkType: network.network_type,
-              config: sealSecrets(services, null, config),
-            });
-            return {
-              result,
-              audit: {
-                action: "platform_network.update",
-                resourceType: "network",
-                resourceId: result.id,
-                before: dto(before),
-                after: dto(result),
-              },
-            };
-          }),
+      handler: ({ params, body, request }) =>
+        platform.update(request, params.id, (scoped, owner, before) =>
+          replace(scoped, owner, before, body.config, platformPolicy),
         ),
     });
 
@@ -340,22 +273,8 @@ export function networkRoutes(services: RouteServices) {
       tags: platformTags,
       params: IdParams,
       response: { 204: z.null() },
-      handler: async ({ params, request, reply }) => {
-        await mutatePlatform(services, request, async (scoped) => {
-          const before = await live(scoped, null, params.id);
-          await networks.remove(scoped, before.id);
-          return {
-            result: null,
-            audit: {
-              action: "platform_network.delete",
-              resourceType: "network",
-              resourceId: before.id,
-              before: dto(before),
-            },
-          };
-        });
-        return reply.code(204).send();
-      },
+      handler: ({ params, request, reply }) =>
+        platform.remove(request, reply, params.id, (scoped, _owner, before) => networks.remove(scoped, before.id)),
     });
   };
 }

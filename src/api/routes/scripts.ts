@@ -5,10 +5,10 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { monitors, type Store, type StoredTriggerScript, triggerScripts, triggers } from "../../store/index.js";
-import { ApiCode, ApiError, notFound } from "../errors.js";
-import { paginate } from "../paginate.js";
+import { ApiCode, ApiError } from "../errors.js";
 import { defineRoute, IsoDate, iso, PageQuery, pageOf, TenantIdParams, TenantParams } from "../route.js";
-import { mutateTenant, type RouteServices, readTenant } from "../services.js";
+import type { RouteServices } from "../services.js";
+import { tenantOwner, versionedResource } from "./versioned.js";
 
 const LANGUAGES = ["Python", "JavaScript", "Bash"] as const;
 const EXTENSIONS: Record<(typeof LANGUAGES)[number], string> = { Python: ".py", JavaScript: ".js", Bash: ".sh" };
@@ -61,12 +61,6 @@ function dto(script: StoredTriggerScript) {
   };
 }
 
-async function live(scoped: Store, tenantId: string, id: string): Promise<StoredTriggerScript> {
-  const found = await triggerScripts.get(scoped, tenantId, id);
-  if (found === null) throw notFound(`Script '${id}'`);
-  return found;
-}
-
 /** Who still names this path: monitors' trigger conditions and script triggers. */
 async function usersOf(scoped: Store, tenantId: string, path: string): Promise<string[]> {
   const names: string[] = [];
@@ -82,6 +76,13 @@ async function usersOf(scoped: Store, tenantId: string, path: string): Promise<s
 }
 
 export function scriptRoutes(services: RouteServices) {
+  const resource = versionedResource({
+    owner: tenantOwner(services),
+    resourceType: "script",
+    label: "Script",
+    find: triggerScripts.get,
+    dto,
+  });
   return async function plugin(app: FastifyInstance): Promise<void> {
     const tags = ["scripts"];
     const base = "/tenants/:tenant/scripts";
@@ -95,11 +96,7 @@ export function scriptRoutes(services: RouteServices) {
       params: TenantParams,
       query: PageQuery,
       response: { 200: pageOf(ScriptDto) },
-      handler: async ({ query, request }) => {
-        const all = await readTenant(services, request, (scoped, tenantId) => triggerScripts.list(scoped, tenantId));
-        const page = paginate(all, (s) => s.path, query.limit, query.cursor);
-        return { items: page.items.map(dto), nextCursor: page.nextCursor };
-      },
+      handler: ({ query, request }) => resource.list(request, query, triggerScripts.list, (s) => s.path),
     });
 
     defineRoute(app, {
@@ -110,8 +107,7 @@ export function scriptRoutes(services: RouteServices) {
       tags,
       params: TenantIdParams,
       response: { 200: ScriptDto },
-      handler: async ({ params, request }) =>
-        dto(await readTenant(services, request, (scoped, tenantId) => live(scoped, tenantId, params.id))),
+      handler: ({ params, request }) => resource.get(request, params.id),
     });
 
     defineRoute(app, {
@@ -123,20 +119,13 @@ export function scriptRoutes(services: RouteServices) {
       params: TenantParams,
       body: ScriptBody,
       response: { 201: ScriptDto },
-      handler: async ({ body, request, reply }) => {
-        const saved = await mutateTenant(services, request, async (scoped, tenantId) => {
+      handler: ({ body, request, reply }) =>
+        resource.create(request, reply, async (scoped, tenantId) => {
           if ((await triggerScripts.getByPath(scoped, tenantId, body.path)) !== null) {
             throw new ApiError(ApiCode.Conflict, `A script at '${body.path}' exists; update it instead.`);
           }
-          const result = await triggerScripts.save(scoped, { tenantId, ...body });
-          return {
-            result,
-            audit: { action: "script.create", resourceType: "script", resourceId: result.id, after: dto(result) },
-          };
-        });
-        reply.code(201).header("location", `${request.url.split("?")[0]}/${saved.id}`);
-        return dto(saved);
-      },
+          return triggerScripts.save(scoped, { tenantId, ...body });
+        }),
     });
 
     defineRoute(app, {
@@ -148,30 +137,17 @@ export function scriptRoutes(services: RouteServices) {
       params: TenantIdParams,
       body: ScriptBody,
       response: { 200: ScriptDto },
-      handler: async ({ params, body, request }) =>
-        dto(
-          await mutateTenant(services, request, async (scoped, tenantId) => {
-            const before = await live(scoped, tenantId, params.id);
-            if (body.path !== before.path) {
-              throw new ApiError(ApiCode.Validation, "A script's path cannot change; create a new script.", {
-                errors: [
-                  { path: "$.path", message: `must stay ${JSON.stringify(before.path)}`, code: "API_PATH_IMMUTABLE" },
-                ],
-              });
-            }
-            const result = await triggerScripts.save(scoped, { tenantId, ...body });
-            return {
-              result,
-              audit: {
-                action: "script.update",
-                resourceType: "script",
-                resourceId: result.id,
-                before: dto(before),
-                after: dto(result),
-              },
-            };
-          }),
-        ),
+      handler: ({ params, body, request }) =>
+        resource.update(request, params.id, async (scoped, tenantId, before) => {
+          if (body.path !== before.path) {
+            throw new ApiError(ApiCode.Validation, "A script's path cannot change; create a new script.", {
+              errors: [
+                { path: "$.path", message: `must stay ${JSON.stringify(before.path)}`, code: "API_PATH_IMMUTABLE" },
+              ],
+            });
+          }
+          return triggerScripts.save(scoped, { tenantId, ...body });
+        }),
     });
 
     defineRoute(app, {
@@ -182,21 +158,14 @@ export function scriptRoutes(services: RouteServices) {
       tags,
       params: TenantIdParams,
       response: { 204: z.null() },
-      handler: async ({ params, request, reply }) => {
-        await mutateTenant(services, request, async (scoped, tenantId) => {
-          const before = await live(scoped, tenantId, params.id);
+      handler: ({ params, request, reply }) =>
+        resource.remove(request, reply, params.id, async (scoped, tenantId, before) => {
           const users = await usersOf(scoped, tenantId, before.path);
           if (users.length > 0) {
             throw new ApiError(ApiCode.Conflict, `Script '${before.path}' is used by ${users.join(", ")}.`);
           }
           await triggerScripts.remove(scoped, tenantId, before.id);
-          return {
-            result: null,
-            audit: { action: "script.delete", resourceType: "script", resourceId: before.id, before: dto(before) },
-          };
-        });
-        return reply.code(204).send();
-      },
+        }),
     });
   };
 }

@@ -6,13 +6,13 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { redactSecrets } from "../../secrets/index.js";
 import { monitors, quotas, type Store, type StoredTrigger, triggers } from "../../store/index.js";
-import { ApiCode, ApiError, notFound } from "../errors.js";
+import { ApiCode, ApiError } from "../errors.js";
 import { validateTrigger } from "../oz.js";
-import { paginate } from "../paginate.js";
 import { defineRoute, IsoDate, iso, PageQuery, pageOf, TenantIdParams, TenantParams } from "../route.js";
 import { keepRedactedSecrets } from "../secrets.js";
-import { mutateTenant, openSecrets, type RouteServices, readTenant, sealSecrets } from "../services.js";
+import { openSecrets, type RouteServices, sealSecrets } from "../services.js";
 import { scriptPaths } from "./references.js";
+import { tenantOwner, versionedResource } from "./versioned.js";
 
 const TriggerDto = z
   .object({
@@ -45,14 +45,18 @@ function dto(trigger: StoredTrigger) {
   };
 }
 
-async function live(scoped: Store, tenantId: string, id: string): Promise<StoredTrigger> {
-  const found = await triggers.get(scoped, tenantId, id);
-  if (found === null) throw notFound(`Trigger '${id}'`);
-  return found;
-}
-
 export function triggerRoutes(services: RouteServices) {
   const policy = { allowPrivateNetworks: services.allowPrivateNetworks };
+  const resource = versionedResource({
+    owner: tenantOwner(services),
+    resourceType: "trigger",
+    label: "Trigger",
+    find: triggers.get,
+    dto,
+  });
+  /** The trigger as OZ would load it, checked against the tenant's scripts and the URL policy. */
+  const validate = async (scoped: Store, tenantId: string, config: unknown) =>
+    validateTrigger(config, { scriptPaths: await scriptPaths(scoped, tenantId) }, policy);
   return async function plugin(app: FastifyInstance): Promise<void> {
     const tags = ["triggers"];
     const base = "/tenants/:tenant/triggers";
@@ -66,12 +70,14 @@ export function triggerRoutes(services: RouteServices) {
       params: TenantParams,
       query: PageQuery.extend({ type: z.string().optional().describe("Only this trigger_type.") }),
       response: { 200: pageOf(TriggerDto) },
-      handler: async ({ query, request }) => {
-        const all = await readTenant(services, request, (scoped, tenantId) => triggers.list(scoped, tenantId));
-        const filtered = all.filter((t) => query.type === undefined || t.triggerType === query.type);
-        const page = paginate(filtered, (t) => t.key, query.limit, query.cursor);
-        return { items: page.items.map(dto), nextCursor: page.nextCursor };
-      },
+      handler: ({ query, request }) =>
+        resource.list(
+          request,
+          query,
+          triggers.list,
+          (t) => t.key,
+          (t) => query.type === undefined || t.triggerType === query.type,
+        ),
     });
 
     defineRoute(app, {
@@ -82,8 +88,7 @@ export function triggerRoutes(services: RouteServices) {
       tags,
       params: TenantIdParams,
       response: { 200: TriggerDto },
-      handler: async ({ params, request }) =>
-        dto(await readTenant(services, request, (scoped, tenantId) => live(scoped, tenantId, params.id))),
+      handler: ({ params, request }) => resource.get(request, params.id),
     });
 
     defineRoute(app, {
@@ -95,31 +100,20 @@ export function triggerRoutes(services: RouteServices) {
       params: TenantParams,
       body: z.object({ key: TriggerKey, config: OzTrigger }).strict(),
       response: { 201: TriggerDto },
-      handler: async ({ body, request, reply }) => {
-        const saved = await mutateTenant(services, request, async (scoped, tenantId) => {
-          const trigger = await validateTrigger(
-            body.config,
-            { scriptPaths: await scriptPaths(scoped, tenantId) },
-            policy,
-          );
+      handler: ({ body, request, reply }) =>
+        resource.create(request, reply, async (scoped, tenantId) => {
+          const trigger = await validate(scoped, tenantId, body.config);
           if ((await triggers.getByKey(scoped, tenantId, body.key)) !== null) {
             throw new ApiError(ApiCode.Conflict, `A trigger with key '${body.key}' exists; update it instead.`);
           }
           await quotas.reserve(scoped, tenantId, "triggers");
-          const result = await triggers.save(scoped, {
+          return triggers.save(scoped, {
             tenantId,
             key: body.key,
             triggerType: trigger.trigger_type,
             config: sealSecrets(services, tenantId, body.config),
           });
-          return {
-            result,
-            audit: { action: "trigger.create", resourceType: "trigger", resourceId: result.id, after: dto(result) },
-          };
-        });
-        reply.code(201).header("location", `${request.url.split("?")[0]}/${saved.id}`);
-        return dto(saved);
-      },
+        }),
     });
 
     defineRoute(app, {
@@ -132,30 +126,17 @@ export function triggerRoutes(services: RouteServices) {
       params: TenantIdParams,
       body: z.object({ config: OzTrigger }).strict(),
       response: { 200: TriggerDto },
-      handler: async ({ params, body, request }) =>
-        dto(
-          await mutateTenant(services, request, async (scoped, tenantId) => {
-            const before = await live(scoped, tenantId, params.id);
-            const config = keepRedactedSecrets(body.config, openSecrets(services, tenantId, before.config));
-            const trigger = await validateTrigger(config, { scriptPaths: await scriptPaths(scoped, tenantId) }, policy);
-            const result = await triggers.save(scoped, {
-              tenantId,
-              key: before.key,
-              triggerType: trigger.trigger_type,
-              config: sealSecrets(services, tenantId, config),
-            });
-            return {
-              result,
-              audit: {
-                action: "trigger.update",
-                resourceType: "trigger",
-                resourceId: result.id,
-                before: dto(before),
-                after: dto(result),
-              },
-            };
-          }),
-        ),
+      handler: ({ params, body, request }) =>
+        resource.update(request, params.id, async (scoped, tenantId, before) => {
+          const config = keepRedactedSecrets(body.config, openSecrets(services, tenantId, before.config));
+          const trigger = await validate(scoped, tenantId, config);
+          return triggers.save(scoped, {
+            tenantId,
+            key: before.key,
+            triggerType: trigger.trigger_type,
+            config: sealSecrets(services, tenantId, config),
+          });
+        }),
     });
 
     defineRoute(app, {
@@ -166,9 +147,8 @@ export function triggerRoutes(services: RouteServices) {
       tags,
       params: TenantIdParams,
       response: { 204: z.null() },
-      handler: async ({ params, request, reply }) => {
-        await mutateTenant(services, request, async (scoped, tenantId) => {
-          const before = await live(scoped, tenantId, params.id);
+      handler: ({ params, request, reply }) =>
+        resource.remove(request, reply, params.id, async (scoped, tenantId, before) => {
           const users = (await monitors.list(scoped, tenantId)).filter((m) =>
             ((m.config as { triggers?: unknown }).triggers as unknown[] | undefined)?.includes(before.key),
           );
@@ -179,13 +159,7 @@ export function triggerRoutes(services: RouteServices) {
             );
           }
           await triggers.remove(scoped, tenantId, before.id);
-          return {
-            result: null,
-            audit: { action: "trigger.delete", resourceType: "trigger", resourceId: before.id, before: dto(before) },
-          };
-        });
-        return reply.code(204).send();
-      },
+        }),
     });
 
     defineRoute(app, {
@@ -202,21 +176,13 @@ export function triggerRoutes(services: RouteServices) {
           ),
         }),
       },
-      handler: async ({ params, request }) => {
-        const versions = await readTenant(services, request, async (scoped, tenantId) => {
-          const history = await triggers.history(scoped, tenantId, params.id);
-          if (history.length === 0) throw notFound(`Trigger '${params.id}'`);
-          return history;
-        });
-        return {
-          items: versions.map((v) => ({
-            version: v.version,
-            triggerType: v.triggerType,
-            config: redactSecrets(v.config),
-            createdAt: iso(v.createdAt),
-          })),
-        };
-      },
+      handler: ({ params, request }) =>
+        resource.versions(request, params.id, triggers.history, (v) => ({
+          version: v.version,
+          triggerType: v.triggerType,
+          config: redactSecrets(v.config),
+          createdAt: iso(v.createdAt),
+        })),
     });
 
     defineRoute(app, {
@@ -228,36 +194,21 @@ export function triggerRoutes(services: RouteServices) {
       params: TenantIdParams,
       body: z.object({ version: z.number().int().positive() }).strict(),
       response: { 200: TriggerDto },
-      handler: async ({ params, body, request }) =>
-        dto(
-          await mutateTenant(services, request, async (scoped, tenantId) => {
-            const before = await live(scoped, tenantId, params.id);
-            const target = (await triggers.history(scoped, tenantId, before.id)).find(
-              (v) => v.version === body.version,
-            );
-            if (target === undefined) throw notFound(`Version ${body.version} of trigger '${params.id}'`);
-            await validateTrigger(
-              openSecrets(services, tenantId, target.config),
-              { scriptPaths: await scriptPaths(scoped, tenantId) },
-              policy,
-            );
-            const result = await triggers.save(scoped, {
+      handler: ({ params, body, request }) =>
+        resource.rollback(
+          request,
+          params.id,
+          body.version,
+          triggers.history,
+          async (scoped, tenantId, before, target) => {
+            await validate(scoped, tenantId, openSecrets(services, tenantId, target.config));
+            return triggers.save(scoped, {
               tenantId,
               key: before.key,
               triggerType: target.triggerType,
               config: target.config,
             });
-            return {
-              result,
-              audit: {
-                action: "trigger.rollback",
-                resourceType: "trigger",
-                resourceId: result.id,
-                before: dto(before),
-                after: { ...dto(result), restoredVersion: body.version },
-              },
-            };
-          }),
+          },
         ),
     });
   };

@@ -4,12 +4,10 @@
  * secrets, pagination, members and roles, quotas, suspension, rate limits, usage and the audit trail.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { expect, it } from "vitest";
 import { createRedisRateLimiter, listApiRoutes, PERMISSIONS } from "../../../src/api/index.js";
-import { sharedFixtures } from "../../support/cli.js";
 import { startEvmFixtureRpc } from "../../support/evm-fixture-rpc.js";
 import {
   call,
@@ -18,6 +16,7 @@ import {
   evmNetwork,
   makeOperator,
   PASSWORD,
+  seedFixtureMonitor,
   signup,
   transferMonitor,
   webhookTrigger,
@@ -401,29 +400,12 @@ describeApi("api", (h) => {
   it("POST …/monitors/{id}/test runs the monitor on one past block through the network's RPC", async () => {
     const rpc = await startEvmFixtureRpc();
     try {
-      const op = await signup(h, "optest");
-      await makeOperator(h.store, op.userId);
-      const network = JSON.parse(readFileSync(`${sharedFixtures}/evm/networks/network.json`, "utf8")) as Record<
-        string,
-        unknown
-      >;
-      network.rpc_urls = [{ type_: "rpc", url: { type: "Plain", value: rpc.url }, weight: 100 }];
-      const created = await call(h, "POST", "/api/v1/platform/networks", {
-        token: op.token,
-        body: { config: network },
-      });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const a = await signup(h, "tester");
-      const url = `/api/v1/tenants/${a.slug}`;
-      const monitor = JSON.parse(readFileSync(`${sharedFixtures}/evm/monitors/monitor.json`, "utf8")) as Record<
-        string,
-        unknown
-      >;
-      monitor.triggers = [];
-      monitor.trigger_conditions = [];
-      const saved = await call(h, "POST", `${url}/monitors`, { token: a.token, body: { config: monitor } });
-      expect(saved.status, JSON.stringify(saved.body)).toBe(201);
-      const tested = await call(h, "POST", `${url}/monitors/${saved.body.id}/test`, {
+      const {
+        tenant: a,
+        url,
+        monitorId,
+      } = await seedFixtureMonitor(h, rpc.url, { operator: "optest", tenant: "tester" });
+      const tested = await call(h, "POST", `${url}/monitors/${monitorId}/test`, {
         token: a.token,
         body: { network: "ethereum_mainnet", block: 21306058 },
       });
@@ -432,7 +414,7 @@ describeApi("api", (h) => {
       expect(found.map((m) => m.EVM.transaction.hash)).toEqual([
         "0xd5069b22a3a89a36d592d5a1f72a281bc5d11d6d0bac6f0a878c13abb764b6d8",
       ]);
-      const unknown = await call(h, "POST", `${url}/monitors/${saved.body.id}/test`, {
+      const unknown = await call(h, "POST", `${url}/monitors/${monitorId}/test`, {
         token: a.token,
         body: { network: "nowhere", block: 1 },
       });

@@ -3,6 +3,7 @@
  * `describeApi(title, body)` runs a suite once per driver with a fresh app per test and helpers to call it.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pino from "pino";
@@ -11,6 +12,7 @@ import { type BuildApiOptions, buildApi, createMemoryRateLimiter } from "../../.
 import { createIdentity, type Identity } from "../../../src/identity/index.js";
 import { createKeyring } from "../../../src/secrets/index.js";
 import type { Store } from "../../../src/store/index.js";
+import { sharedFixtures } from "../../support/cli.js";
 import { DRIVERS, type DriverName, useStore } from "../store/support.js";
 
 export const PASSWORD = "correct horse battery staple";
@@ -166,6 +168,36 @@ export async function createKey(
 /** Makes a user a platform operator (there is no API for that: it is a deployment decision). */
 export async function makeOperator(store: Store, userId: string): Promise<void> {
   await store.db.execute(sql`update users set platform_role = 'operator' where id = ${userId}`);
+}
+
+/** A file of the shared OZ EVM fixture (`networks/network.json`, `monitors/monitor.json`), parsed. */
+function evmFixture(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(`${sharedFixtures}/evm/${file}`, "utf8")) as Record<string, unknown>;
+}
+
+/**
+ * What testing a monitor against a past block needs: the shared fixture's network (`ethereum_mainnet`) as a platform
+ * network on `rpcUrl` (created by a new operator), and a new tenant with the fixture's monitor, without triggers.
+ */
+export async function seedFixtureMonitor(
+  h: ApiHandle,
+  rpcUrl: string,
+  names: { operator: string; tenant: string },
+): Promise<{ tenant: SignedUp; url: string; monitorId: string }> {
+  const op = await signup(h, names.operator);
+  await makeOperator(h.store, op.userId);
+  const network = evmFixture("networks/network.json");
+  network.rpc_urls = [{ type_: "rpc", url: { type: "Plain", value: rpcUrl }, weight: 100 }];
+  const created = await call(h, "POST", "/api/v1/platform/networks", { token: op.token, body: { config: network } });
+  if (created.status !== 201) throw new Error(`network creation failed: ${JSON.stringify(created.body)}`);
+  const tenant = await signup(h, names.tenant);
+  const url = `/api/v1/tenants/${tenant.slug}`;
+  const monitor = evmFixture("monitors/monitor.json");
+  monitor.triggers = [];
+  monitor.trigger_conditions = [];
+  const saved = await call(h, "POST", `${url}/monitors`, { token: tenant.token, body: { config: monitor } });
+  if (saved.status !== 201) throw new Error(`monitor creation failed: ${JSON.stringify(saved.body)}`);
+  return { tenant, url, monitorId: saved.body.id as string };
 }
 
 export function evmNetwork(slug: string, url = "http://127.0.0.1:8545"): Record<string, unknown> {

@@ -5,7 +5,6 @@
  * Redis, written and read through two separate clients as two processes would.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CountingProxy, startCountingProxy } from "../../../bench/rpc/proxy.js";
 import { createMemoryBus } from "../../../src/bus/index.js";
@@ -25,11 +24,11 @@ import {
   watchDesiredState,
 } from "../../../src/roles/index.js";
 import { blockHashes, createStore, cursors, networks, type Store } from "../../../src/store/index.js";
-import { sharedFixtures } from "../../support/cli.js";
 import { startEvmFixtureRpc } from "../../support/evm-fixture-rpc.js";
-import { call, describeApi, makeOperator, signup } from "../api/support.js";
+import { deployToken } from "../../support/token.js";
+import { call, describeApi, seedFixtureMonitor } from "../api/support.js";
 import { createTestDataDir } from "../store/support.js";
-import { deployTokenChain, seedTenants, tenantAddress } from "./support.js";
+import { seedTenants, tenantAddress } from "./support.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const logger = createLogger({ level: "silent" });
@@ -54,7 +53,7 @@ describe("ingest takeover through the block cache", () => {
 
   beforeAll(async () => {
     node = await startHardhat();
-    const chain = await deployTokenChain(node);
+    const chain = await deployToken(node);
     proxy = await startCountingProxy(node.url);
     data = await createTestDataDir({ migrated: true });
     store = await createStore({ dataDir: data.dir });
@@ -140,30 +139,12 @@ describeApi("POST …/monitors/{id}/test with a block cache", (h) => {
     const rpc = await startEvmFixtureRpc();
     const cache = createMemoryBlockCache();
     try {
-      const op = await signup(h, "cachetest");
-      await makeOperator(h.store, op.userId);
-      const network = JSON.parse(readFileSync(`${sharedFixtures}/evm/networks/network.json`, "utf8")) as Record<
-        string,
-        unknown
-      >;
-      network.rpc_urls = [{ type_: "rpc", url: { type: "Plain", value: rpc.url }, weight: 100 }];
-      const created = await call(h, "POST", "/api/v1/platform/networks", {
-        token: op.token,
-        body: { config: network },
+      const { tenant, url, monitorId } = await seedFixtureMonitor(h, rpc.url, {
+        operator: "cachetest",
+        tenant: "cachetester",
       });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const tenant = await signup(h, "cachetester");
-      const url = `/api/v1/tenants/${tenant.slug}`;
-      const monitor = JSON.parse(readFileSync(`${sharedFixtures}/evm/monitors/monitor.json`, "utf8")) as Record<
-        string,
-        unknown
-      >;
-      monitor.triggers = [];
-      monitor.trigger_conditions = [];
-      const saved = await call(h, "POST", `${url}/monitors`, { token: tenant.token, body: { config: monitor } });
-      expect(saved.status, JSON.stringify(saved.body)).toBe(201);
       const test = (app = h.app) =>
-        call(h, "POST", `${url}/monitors/${saved.body.id}/test`, {
+        call(h, "POST", `${url}/monitors/${monitorId}/test`, {
           token: tenant.token,
           body: { network: "ethereum_mainnet", block: 21306058 },
           app,
@@ -199,7 +180,7 @@ describeApi("POST …/monitors/{id}/test with a block cache", (h) => {
       expect(rpc.requests.map((request) => request.method)).toEqual([]);
 
       // Another block is not cached: the node is asked.
-      const other = await call(h, "POST", `${url}/monitors/${saved.body.id}/test`, {
+      const other = await call(h, "POST", `${url}/monitors/${monitorId}/test`, {
         token: tenant.token,
         body: { network: "ethereum_mainnet", block: 21306059 },
         app: cached,

@@ -11,15 +11,9 @@ import { type RunningRoles, startRoles } from "../../../src/roles/index.js";
 import { resolveSettings } from "../../../src/settings/index.js";
 import { createStore } from "../../../src/store/index.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../../support/receivers.js";
+import { type DeployedToken, deployToken } from "../../support/token.js";
 import { createTestDataDir } from "../store/support.js";
-import {
-  compareDeliveries,
-  deployTokenChain,
-  type Sent,
-  seedTenants,
-  type TokenChain,
-  tenantAddress,
-} from "./support.js";
+import { compareDeliveries, type Sent, seedTenants, tenantAddress } from "./support.js";
 
 const TENANTS = 12;
 const TRANSFERS = 36;
@@ -27,14 +21,14 @@ const TRANSFERS = 36;
 describe("roles over the in-process logs", () => {
   let node: HardhatNode;
   let receiver: WebhookReceiver;
-  let chain: TokenChain;
+  let chain: DeployedToken;
   let roles: RunningRoles | undefined;
   let data: Awaited<ReturnType<typeof createTestDataDir>>;
 
   beforeAll(async () => {
     node = await startHardhat();
     receiver = await startWebhookReceiver();
-    chain = await deployTokenChain(node);
+    chain = await deployToken(node);
     data = await createTestDataDir({ migrated: true });
     const store = await createStore({ dataDir: data.dir });
     await seedTenants(store, {

@@ -3,70 +3,21 @@
  * to its own address (so the ground truth is exact: transfer k belongs to tenant k mod n), and the comparison of a
  * webhook receiver's requests with that truth.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
-import { type Address, createPublicClient, createWalletClient, defineChain, type Hash, http } from "viem";
-import type { HardhatNode } from "../../../src/devchain/index.js";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import pg from "pg";
+import type { Address } from "viem";
 import { importBundle } from "../../../src/portable/index.js";
 import { type Store, tenants } from "../../../src/store/index.js";
-import { repoRoot } from "../../support/cli.js";
-import { compileContract } from "../../support/contracts.js";
+import { type ArgusChild, spawnArgus } from "../../support/cli.js";
 import type { RecordedRequest } from "../../support/receivers.js";
+import { tokenContract } from "../../support/token.js";
 
-const chain = defineChain({
-  id: 31337,
-  name: "hardhat",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: ["http://127.0.0.1"] } },
-});
 const TRANSFER = "Transfer(address,address,uint256)";
-let token: ReturnType<typeof compileContract> | undefined;
-const tokenContract = () => {
-  token ??= compileContract("Token");
-  return token;
-};
 
 /** The address tenant `i` watches (transfers to it are that tenant's). */
 export function tenantAddress(i: number): Address {
   return `0x${(0xa000 + i).toString(16).padStart(40, "0")}` as Address;
-}
-
-export interface TokenChain {
-  address: Address;
-  /** Sends `transfer(to, amount)` and waits for its receipt (hardhat automines one block per transaction). */
-  transfer(to: Address, amount: bigint): Promise<{ hash: Hash; blockNumber: bigint }>;
-  /** Mines `n` empty blocks. */
-  mine(n: number): Promise<void>;
-}
-
-export async function deployTokenChain(node: HardhatNode): Promise<TokenChain> {
-  const contract = tokenContract();
-  const transport = http(node.url);
-  const publicClient = createPublicClient({ chain, transport, cacheTime: 0, pollingInterval: 20 });
-  const accounts = await node.rpc<Address[]>("eth_accounts");
-  const wallet = createWalletClient({ chain, transport, account: accounts[0]! });
-  const deployHash = await wallet.deployContract({
-    abi: contract.abi,
-    bytecode: contract.bytecode,
-    args: [10n ** 24n],
-  });
-  const address = (await publicClient.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
-  return {
-    address,
-    async transfer(to, amount) {
-      const hash = await wallet.writeContract({
-        address,
-        abi: contract.abi,
-        functionName: "transfer",
-        args: [to, amount],
-      });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-      return { hash, blockNumber: receipt.blockNumber };
-    },
-    async mine(n) {
-      await node.rpc("hardhat_mine", [`0x${n.toString(16)}`]);
-    },
-  };
 }
 
 /** An OZ `rpc_urls` entry: higher weights are tried first (OZ §11). */
@@ -216,51 +167,71 @@ export async function waitUntil(
 }
 
 /** `./bin/argus start --role <role>` as a child process, with its output kept for failure messages. */
-export interface RoleProcess {
-  name: string;
-  child: ChildProcess;
-  /** The process's health URL (`http://127.0.0.1:<port>`), once it printed it; rejects if it exits first. */
-  url: Promise<string>;
-  output(): string;
-  /** Whether the process is still running. */
-  alive(): boolean;
+export interface RoleProcess extends ArgusChild {
   readyz(): Promise<Record<string, unknown>>;
-  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export function startRoleProcess(name: string, role: string, env: NodeJS.ProcessEnv): RoleProcess {
-  const child = spawn(path.join(repoRoot, "bin/argus"), ["start", "--role", role, "--port", "0"], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    // The tail is what explains a failure; a long run must not grow without bound.
-    output = (output + chunk.toString()).slice(-200_000);
-  };
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      keep(chunk);
-      const found = /Health and metrics: (http:\/\/\S+)\/readyz/.exec(output);
-      if (found?.[1]) resolve(found[1]);
-    });
-    child.stderr?.on("data", keep);
-    child.once("exit", (code, signal) => reject(new Error(`${name} exited (${code ?? signal}):\n${output}`)));
-  });
-  url.catch(() => {});
-  const alive = () => child.exitCode === null && child.signalCode === null;
+  const argus = spawnArgus(name, ["start", "--role", role, "--port", "0"], env);
   return {
-    name,
-    child,
-    url,
-    output: () => output,
-    alive,
-    readyz: async () => (await (await fetch(`${await url}/readyz`)).json()) as Record<string, unknown>,
-    async kill(signal = "SIGKILL") {
-      if (!alive()) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill(signal);
-      await exited;
-    },
+    ...argus,
+    readyz: async () => (await (await fetch(`${await argus.url}/readyz`)).json()) as Record<string, unknown>,
   };
+}
+
+/** What a run's role processes share: one store, and NATS and Redis prefixes no other run uses. */
+export interface RoleRun {
+  /** Names the suite in the prefixes (`e2e_<tag>_<id>`), so a leftover stream says where it came from. */
+  tag: string;
+  /** Unique per run. */
+  id: string;
+  databaseUrl: string;
+  natsUrl: string;
+  redisUrl: string;
+  shards: number;
+}
+
+/** The environment of `argus start --role …` for one run, loopback webhooks allowed. */
+export function roleProcessEnv(run: RoleRun): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: run.databaseUrl,
+    NATS_URL: run.natsUrl,
+    REDIS_URL: run.redisUrl,
+    ARGUS_NATS_PREFIX: natsPrefix(run),
+    ARGUS_REDIS_PREFIX: `e2e-${run.tag}-${run.id}:`,
+    ARGUS_SHARD_COUNT: String(run.shards),
+    ARGUS_ALLOW_PRIVATE_NETWORKS: "true",
+    ARGUS_LOG_LEVEL: "warn",
+  };
+}
+
+const natsPrefix = (run: Pick<RoleRun, "tag" | "id">) => `e2e_${run.tag}_${run.id}`;
+
+/** The run's JetStream stream names (`<PREFIX>_BLOCKS`, `<PREFIX>_MATCHES`). */
+export function runStreams(run: Pick<RoleRun, "tag" | "id">): { blocks: string; matches: string } {
+  const prefix = natsPrefix(run).toUpperCase();
+  return { blocks: `${prefix}_BLOCKS`, matches: `${prefix}_MATCHES` };
+}
+
+/** Deletes the run's streams: nothing else uses its prefix. */
+export async function deleteRunStreams(run: Pick<RoleRun, "tag" | "id" | "natsUrl">): Promise<void> {
+  const nc = await connect({ servers: run.natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for (const stream of Object.values(runStreams(run))) await jsm.streams.delete(stream).catch(() => {});
+  } finally {
+    await nc.close();
+  }
+}
+
+/** How many matches the store at `databaseUrl` holds (read over a connection of its own). */
+export async function countMatches(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>("select count(*) as n from matches");
+    return Number(rows[0]?.n);
+  } finally {
+    await client.end();
+  }
 }

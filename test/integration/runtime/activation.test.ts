@@ -11,139 +11,48 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Address, createPublicClient, createWalletClient, defineChain, http } from "viem";
+import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type HardhatNode, startHardhat } from "../../../src/devchain/index.js";
-import { createLogger } from "../../../src/ops/index.js";
+import type { HardhatNode } from "../../../src/devchain/index.js";
 import { importBundle } from "../../../src/portable/index.js";
-import { type RunningArgus, startArgus } from "../../../src/runtime/index.js";
-import { createStore, cursors, matches, monitors, networks, type Store, tenants } from "../../../src/store/index.js";
-import { compileContract } from "../../support/contracts.js";
-import { startWebhookReceiver, type WebhookReceiver } from "../../support/receivers.js";
-import { createTestDatabase, createTestDataDir, type DriverName } from "../store/support.js";
+import type { RunningArgus } from "../../../src/runtime/index.js";
+import { cursors, matches, monitors, networks, type Store, tenants } from "../../../src/store/index.js";
+import type { WebhookReceiver } from "../../support/receivers.js";
+import type { DriverName } from "../store/support.js";
+import {
+  monitorJson,
+  networkJson,
+  type RuntimeFixture,
+  sleep,
+  startRuntimeFixture,
+  waitUntil,
+  webhookTrigger,
+} from "./support.js";
 
-const chain = defineChain({
-  id: 31337,
-  name: "hardhat",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: ["http://127.0.0.1"] } },
-});
-const token = compileContract("Token");
-const TRANSFER = "Transfer(address,address,uint256)";
 /** A committed change is in effect this long after it (the hot configuration promise). */
 const WITHIN_MS = 1_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-function networkJson(url: string) {
-  return {
-    network_type: "EVM",
-    slug: "hardhat_local",
-    name: "Hardhat Local",
-    rpc_urls: [{ type_: "rpc", url: { type: "Plain", value: url }, weight: 100 }],
-    chain_id: 31337,
-    block_time_ms: 250,
-    confirmation_blocks: 1,
-    cron_schedule: "*/5 * * * * *",
-    max_past_blocks: "unlimited",
-    store_blocks: false,
-  };
-}
-
-function monitorJson(name: string, address: string, paused = false) {
-  return {
-    name,
-    networks: ["hardhat_local"],
-    paused,
-    addresses: [{ address, contract_spec: token.abi }],
-    match_conditions: { functions: [], events: [{ signature: TRANSFER, expression: "value > 0" }], transactions: [] },
-    trigger_conditions: [],
-    triggers: ["hook"],
-  };
-}
-
-function webhookTrigger(url: string) {
-  return {
-    name: "Hook",
-    trigger_type: "webhook",
-    config: {
-      url: { type: "Plain", value: url },
-      method: "POST",
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an OZ notification template
-      message: { title: "Transfer", body: "${events.0.args.value}" },
-    },
-  };
-}
-
 for (const driver of ["pglite", "postgres"] as DriverName[]) {
   describe(`monitors match only blocks after they became active [${driver}]`, () => {
+    let fixture: RuntimeFixture | undefined;
     let node: HardhatNode;
     let receiver: WebhookReceiver;
     let argus: RunningArgus;
     let writer: Store;
-    let cleanup: () => Promise<void>;
     let tokenAddress: Address;
     let transfer: (amount: bigint) => Promise<bigint>;
     let latestTimestamp: () => Promise<number>;
     let mine: (blocks: number) => Promise<void>;
 
     beforeAll(async () => {
-      node = await startHardhat();
-      receiver = await startWebhookReceiver();
-      const transport = http(node.url);
-      const publicClient = createPublicClient({ chain, transport, cacheTime: 0 });
-      const accounts = await node.rpc<Address[]>("eth_accounts");
-      const wallet = createWalletClient({ chain, transport, account: accounts[0]! });
-      const deployHash = await wallet.deployContract({ abi: token.abi, bytecode: token.bytecode, args: [10n ** 24n] });
-      tokenAddress = (await publicClient.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
-      transfer = async (amount) => {
-        const hash = await wallet.writeContract({
-          address: tokenAddress,
-          abi: token.abi,
-          functionName: "transfer",
-          args: [accounts[1]!, amount],
-        });
-        return (await publicClient.waitForTransactionReceipt({ hash })).blockNumber;
-      };
-      mine = async (blocks) => {
-        await node.rpc("hardhat_mine", [`0x${blocks.toString(16)}`]);
-      };
-      latestTimestamp = async () => Number((await publicClient.getBlock({ blockTag: "latest" })).timestamp);
-
-      const logger = createLogger({ level: "silent" });
-      const common = { port: 0, env: {}, logger, allowPrivateNetworks: true, reconcileIntervalMs: 600_000, api: false };
-      if (driver === "pglite") {
-        const data = await createTestDataDir({ migrated: true });
-        argus = await startArgus({ ...common, dataDir: data.dir });
-        writer = argus.store;
-        cleanup = async () => data.remove();
-      } else {
-        const database = await createTestDatabase();
-        const data = await createTestDataDir();
-        argus = await startArgus({ ...common, dataDir: data.dir, databaseUrl: database.url });
-        writer = await createStore({ databaseUrl: database.url });
-        cleanup = async () => {
-          await writer.close();
-          await database.drop();
-          data.remove();
-        };
-      }
+      fixture = await startRuntimeFixture(driver, { api: false });
+      ({ node, receiver, argus, writer, transfer } = fixture);
+      ({ address: tokenAddress, latestTimestamp, mine } = fixture.token);
     }, 180_000);
 
     afterAll(async () => {
-      await argus?.stop();
-      await cleanup?.();
+      await fixture?.close();
       rmSync(scriptOut, { force: true });
-      await receiver?.close();
-      await node?.close();
     });
 
     /** What Beta's stored script received on stdin, one document per run. */
@@ -195,7 +104,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
           tenantId: acme.id,
           id: acmeMonitor.id,
           name: "Transfers",
-          config: monitorJson("Transfers", tokenAddress, paused),
+          config: monitorJson("Transfers", tokenAddress, { paused }),
           paused,
         });
       const idle = () => waitUntil(() => argus.networks().hardhat_local === undefined, 10_000, "the watcher to stop");

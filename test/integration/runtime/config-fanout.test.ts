@@ -12,6 +12,7 @@ import { type ConfigListener, listenConfigChanges } from "../../../src/runtime/c
 import { startArgus } from "../../../src/runtime/index.js";
 import { type ConfigChange, createStore, monitors, type Store, tenants } from "../../../src/store/index.js";
 import { createTestDatabase, createTestDataDir, type TestDatabase, waitFor } from "../store/support.js";
+import { bareMonitorJson } from "./support.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const logger = createLogger({ level: "silent" });
@@ -27,22 +28,6 @@ function recorder() {
     onReconnect: () => {
       reconnects += 1;
     },
-  };
-}
-
-function monitorJson(name: string) {
-  return {
-    name,
-    networks: ["hardhat_local"],
-    paused: false,
-    addresses: [{ address: "0x5fbdb2315678afecb367f032d93f642f64180aa3" }],
-    match_conditions: {
-      functions: [],
-      events: [{ signature: "Transfer(address,address,uint256)", expression: "value > 0" }],
-      transactions: [],
-    },
-    trigger_conditions: [],
-    triggers: [],
   };
 }
 
@@ -97,7 +82,7 @@ describe("configuration fan-out over Redis pub/sub", () => {
     await listen({ logger, redis: { url: REDIS_URL, prefix: prefix() }, listenPostgres: false, ...other });
 
     const tenant = await tenants.create(writer, { slug: `fan-${randomBytes(3).toString("hex")}`, name: "Fan" });
-    const monitor = await monitors.save(writer, { tenantId: tenant.id, name: "M", config: monitorJson("M") });
+    const monitor = await monitors.save(writer, { tenantId: tenant.id, name: "M", config: bareMonitorJson("M") });
     await tenants.setStatus(writer, tenant.id, "suspended");
     const expected: ConfigChange[] = [
       { kind: "monitor", tenantId: tenant.id, id: monitor.id, op: "saved" },
@@ -166,7 +151,7 @@ describe("configuration fan-out over Redis pub/sub", () => {
           platformNetworks: true,
         },
       );
-      await importBundle(writer, tenant.id, { ...empty, monitors: { "a.json": monitorJson("A") } });
+      await importBundle(writer, tenant.id, { ...empty, monitors: { "a.json": bareMonitorJson("A") } });
       // Nobody relays yet, and this runtime does not LISTEN: it has not heard of the monitor.
       await sleep(1_500);
       expect(argus.networks()).toEqual({});
@@ -176,7 +161,7 @@ describe("configuration fan-out over Redis pub/sub", () => {
       const changedAt = Date.now();
       await importBundle(writer, tenant.id, {
         ...empty,
-        monitors: { "a.json": monitorJson("A"), "b.json": monitorJson("B") },
+        monitors: { "a.json": bareMonitorJson("A"), "b.json": bareMonitorJson("B") },
       });
       await waitFor(() => "hardhat_local" in argus.networks(), 5_000, "the runtime to watch the network");
       expect(Date.now() - changedAt).toBeLessThan(1_000);

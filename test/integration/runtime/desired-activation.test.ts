@@ -8,25 +8,9 @@ import { createLogger } from "../../../src/ops/index.js";
 import { loadDesiredState } from "../../../src/runtime/desired.js";
 import { monitors, networks, type Store, tenants } from "../../../src/store/index.js";
 import { describeStoreContract } from "../store/support.js";
+import { bareMonitorJson } from "./support.js";
 
-const ADDRESS = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
-
-function monitorJson(name: string, expression = "value > 0", paused = false) {
-  return {
-    name,
-    networks: ["hardhat_local"],
-    paused,
-    addresses: [{ address: ADDRESS }],
-    match_conditions: {
-      functions: [],
-      events: [{ signature: "Transfer(address,address,uint256)", expression }],
-      transactions: [],
-    },
-    trigger_conditions: [],
-    triggers: [],
-  };
-}
 
 async function activeSince(store: Store): Promise<Record<string, string>> {
   const state = await loadDesiredState(store, {
@@ -71,7 +55,7 @@ describeStoreContract("runtime desired state: when monitors became active", (han
           tenantId: tenant.id,
           ...(options.id === undefined ? {} : { id: options.id }),
           name,
-          config: monitorJson(name, options.expression, options.paused),
+          config: bareMonitorJson(name, { expression: options.expression, paused: options.paused }),
           paused: options.paused ?? false,
         },
         now,

@@ -4,146 +4,47 @@
  * second connection pool, so the change reaches the runtime only through NOTIFY), and must be in effect for blocks
  * mined one second later, with no restart and no block skipped.
  */
-import { type Address, createPublicClient, createWalletClient, defineChain, http } from "viem";
+import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type HardhatNode, startHardhat } from "../../../src/devchain/index.js";
-import { createLogger } from "../../../src/ops/index.js";
+import type { HardhatNode } from "../../../src/devchain/index.js";
 import { type ConfigBundle, importBundle } from "../../../src/portable/index.js";
-import { type RunningArgus, startArgus } from "../../../src/runtime/index.js";
+import type { RunningArgus } from "../../../src/runtime/index.js";
+import { cursors, matches, monitors, networks, type Store, tenants, triggers } from "../../../src/store/index.js";
+import type { WebhookReceiver } from "../../support/receivers.js";
+import type { DriverName } from "../store/support.js";
 import {
-  createStore,
-  cursors,
-  matches,
-  monitors,
-  networks,
-  type Store,
-  tenants,
-  triggers,
-} from "../../../src/store/index.js";
-import { compileContract } from "../../support/contracts.js";
-import { startWebhookReceiver, type WebhookReceiver } from "../../support/receivers.js";
-import { createTestDatabase, createTestDataDir, type DriverName } from "../store/support.js";
+  monitorJson,
+  networkJson,
+  type RuntimeFixture,
+  sleep,
+  startRuntimeFixture,
+  waitUntil,
+  webhookTrigger,
+} from "./support.js";
 
-const chain = defineChain({
-  id: 31337,
-  name: "hardhat",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: ["http://127.0.0.1"] } },
-});
-const token = compileContract("Token");
-const TRANSFER = "Transfer(address,address,uint256)";
 /** The promise under test: a committed change is in effect for blocks mined this long after it. */
 const WITHIN_MS = 1_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-function networkJson(url: string, confirmations = 1) {
-  return {
-    network_type: "EVM",
-    slug: "hardhat_local",
-    name: "Hardhat Local",
-    rpc_urls: [{ type_: "rpc", url: { type: "Plain", value: url }, weight: 100 }],
-    chain_id: 31337,
-    block_time_ms: 250,
-    confirmation_blocks: confirmations,
-    cron_schedule: "*/5 * * * * *",
-    max_past_blocks: "unlimited",
-    store_blocks: false,
-  };
-}
-
-function monitorJson(name: string, address: string, expression: string, paused = false) {
-  return {
-    name,
-    networks: ["hardhat_local"],
-    paused,
-    addresses: [{ address, contract_spec: token.abi }],
-    match_conditions: { functions: [], events: [{ signature: TRANSFER, expression }], transactions: [] },
-    trigger_conditions: [],
-    triggers: ["hook"],
-  };
-}
-
-function webhookTrigger(url: string) {
-  return {
-    name: "Hook",
-    trigger_type: "webhook",
-    config: {
-      url: { type: "Plain", value: url },
-      method: "POST",
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an OZ notification template
-      message: { title: "Transfer", body: "${events.0.args.value}" },
-    },
-  };
-}
-
 for (const driver of ["pglite", "postgres"] as DriverName[]) {
   describe(`hot configuration through startArgus [${driver}]`, () => {
+    let fixture: RuntimeFixture | undefined;
     let node: HardhatNode;
     let receiver: WebhookReceiver;
     let argus: RunningArgus;
     /** Where the test commits its changes: Argus's own store on PGlite, a second pool on PostgreSQL. */
     let writer: Store;
-    let cleanup: () => Promise<void>;
     let tokenAddress: Address;
     let transfer: (amount: bigint) => Promise<bigint>;
     let mine: (blocks: number) => Promise<void>;
 
     beforeAll(async () => {
-      node = await startHardhat();
-      receiver = await startWebhookReceiver();
-      const transport = http(node.url);
-      const publicClient = createPublicClient({ chain, transport, cacheTime: 0 });
-      const accounts = await node.rpc<Address[]>("eth_accounts");
-      const wallet = createWalletClient({ chain, transport, account: accounts[0]! });
-      const deployHash = await wallet.deployContract({ abi: token.abi, bytecode: token.bytecode, args: [10n ** 24n] });
-      tokenAddress = (await publicClient.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
-      transfer = async (amount) => {
-        const hash = await wallet.writeContract({
-          address: tokenAddress,
-          abi: token.abi,
-          functionName: "transfer",
-          args: [accounts[1]!, amount],
-        });
-        return (await publicClient.waitForTransactionReceipt({ hash })).blockNumber;
-      };
-      mine = async (blocks) => {
-        await node.rpc("hardhat_mine", [`0x${blocks.toString(16)}`]);
-      };
-
-      const logger = createLogger({ level: "silent" });
-      const common = { port: 0, env: {}, logger, allowPrivateNetworks: true, reconcileIntervalMs: 600_000 };
-      if (driver === "pglite") {
-        const data = await createTestDataDir({ migrated: true });
-        argus = await startArgus({ ...common, dataDir: data.dir });
-        writer = argus.store;
-        cleanup = async () => data.remove();
-      } else {
-        const database = await createTestDatabase();
-        const data = await createTestDataDir(); // only its master.key is used
-        argus = await startArgus({ ...common, dataDir: data.dir, databaseUrl: database.url });
-        writer = await createStore({ databaseUrl: database.url });
-        cleanup = async () => {
-          await writer.close();
-          await database.drop();
-          data.remove();
-        };
-      }
+      fixture = await startRuntimeFixture(driver);
+      ({ node, receiver, argus, writer, transfer } = fixture);
+      ({ address: tokenAddress, mine } = fixture.token);
     }, 180_000);
 
     afterAll(async () => {
-      await argus?.stop();
-      await cleanup?.();
-      await receiver?.close();
-      await node?.close();
+      await fixture?.close();
     });
 
     /** Values of the webhook bodies received so far, in arrival order. */
@@ -165,7 +66,9 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
       await importBundle(writer, acme.id, operator, { platformNetworks: true });
       const acmeBundle: ConfigBundle = {
         networks: {},
-        monitors: { "transfers.json": monitorJson("Transfers", tokenAddress, "value > 0 AND value < 1000000") },
+        monitors: {
+          "transfers.json": monitorJson("Transfers", tokenAddress, { expression: "value > 0 AND value < 1000000" }),
+        },
         triggers: { "hooks.json": { hook: webhookTrigger(`${receiver.url}/acme`) } },
         scripts: {},
       };
@@ -174,7 +77,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
       // Beta watches the same token for an amount nobody sends (the deployment mint is 10^24): it keeps the network watched while Acme pauses.
       await importBundle(writer, beta.id, {
         networks: {},
-        monitors: { "whales.json": monitorJson("Whales", tokenAddress, "value == 1") },
+        monitors: { "whales.json": monitorJson("Whales", tokenAddress, { expression: "value == 1" }) },
         triggers: { "hooks.json": { hook: webhookTrigger(`${receiver.url}/beta`) } },
         scripts: {},
       });
@@ -202,7 +105,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
         tenantId: acme.id,
         id: monitor.id,
         name: "Transfers",
-        config: monitorJson("Transfers", tokenAddress, "value > 5000 AND value < 1000000"),
+        config: monitorJson("Transfers", tokenAddress, { expression: "value > 5000 AND value < 1000000" }),
       });
       await sleep(WITHIN_MS);
       await transfer(2000n);
@@ -229,7 +132,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
         tenantId: acme.id,
         id: monitor.id,
         name: "Transfers",
-        config: monitorJson("Transfers", tokenAddress, "value > 5000 AND value < 1000000"),
+        config: monitorJson("Transfers", tokenAddress, { expression: "value > 5000 AND value < 1000000" }),
         paused: true,
       });
       await sleep(WITHIN_MS);
@@ -246,7 +149,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
         tenantId: acme.id,
         id: monitor.id,
         name: "Transfers",
-        config: monitorJson("Transfers", tokenAddress, "value > 5000 AND value < 1000000"),
+        config: monitorJson("Transfers", tokenAddress, { expression: "value > 5000 AND value < 1000000" }),
         paused: false,
       });
       await sleep(WITHIN_MS);
@@ -290,7 +193,12 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
       const stored = await matches.list(writer, { tenantId: acme.id, limit: 100 });
       expect(stored.items.length).toBe(6);
       const endCursor = (await cursors.get(writer, network.id))!.blockNumber;
-      expect((await processedCount()) - startCount).toBe(Number(endCursor - startCursor));
+      // Every block the cursor passed was evaluated; the one network-config restart may evaluate its block in
+      // progress again (at-least-once evaluation; match ids make the replay store nothing twice).
+      const processed = (await processedCount()) - startCount;
+      const advanced = Number(endCursor - startCursor);
+      expect(processed).toBeGreaterThanOrEqual(advanced);
+      expect(processed).toBeLessThanOrEqual(advanced + 1);
     }, 120_000);
   });
 }
