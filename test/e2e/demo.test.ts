@@ -6,6 +6,7 @@ describe("npm start (argus demo)", () => {
     const run = await runArgus(["demo", "--deliveries", "3"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("Argus is watching the demo chain");
+    expect(run.stdout).toMatch(/REST API docs: http:\/\/\S+\/api\/docs/);
     const titles = [...run.stdout.matchAll(/^webhook #\d+: (.+)$/gm)].map((m) => m[1]);
     expect(titles).toHaveLength(3);
     expect(titles).toContain("Demo: large token transfers");

@@ -56,7 +56,7 @@ export const demoCommand = defineCommand({
         allowPrivateNetworks: true,
       });
       io.stdout(
-        `Argus is watching the demo chain at ${node.url} with the monitors of examples/demo/config (health: ${argus.url}/readyz).\nToken transfers are sent every second; matches arrive below as webhooks. Ctrl-C stops.\n`,
+        `Argus is watching the demo chain at ${node.url} with the monitors of examples/demo/config (health: ${argus.url}/readyz; REST API docs: ${argus.url}/api/docs).\nToken transfers are sent every second; matches arrive below as webhooks. Ctrl-C stops.\n`,
       );
       await finished;
       traffic.stop();
