@@ -84,18 +84,18 @@ export interface UrlPolicy {
  * Refuses a host that resolves to a private, loopback, link-local or metadata address. A host that does not
  * resolve now is accepted: delivery checks again at connect time, and DNS may be down only for a while.
  */
-async function checkHost(host: string, at: (string | number)[], policy: UrlPolicy): Promise<ProblemItem | null> {
+async function checkHost(host: string, at: ErrorPath, policy: UrlPolicy): Promise<ProblemItem | null> {
   if (policy.allowPrivateNetworks) return null;
   try {
     await resolveAllowedAddresses(host, { allowPrivateNetworks: false });
     return null;
   } catch (error) {
     if (!(error instanceof NetAddressForbiddenError)) return null;
-    return { path: formatJsonPath([...CONFIG_PATH, ...at]), message: error.message, code: error.code };
+    return { path: formatJsonPath(at), message: error.message, code: error.code };
   }
 }
 
-async function checkUrl(url: string, at: (string | number)[], policy: UrlPolicy): Promise<ProblemItem | null> {
+async function checkUrl(url: string, at: ErrorPath, policy: UrlPolicy): Promise<ProblemItem | null> {
   let host: string;
   try {
     host = new URL(url).hostname;
@@ -123,19 +123,10 @@ export async function validateTrigger(
     throw invalid("trigger", [...refused, ...(parsed.ok ? [] : toItems(parsed.problems))]);
   const trigger = parsed.value;
   const raw = (config as { config: Record<string, unknown> }).config;
-  const items: ProblemItem[] = [];
-  const checks: Array<Promise<ProblemItem | null>> = [];
-  for (const field of ["url", "slack_url", "discord_url"]) {
-    const url = plainValue(raw[field]);
-    if (url !== undefined) checks.push(checkUrl(url, ["config", field, "value"], policy));
-  }
-  if (trigger.trigger_type === "email" && typeof raw.host === "string") {
-    checks.push(checkHost(raw.host, ["config", "host"], policy));
-  }
+  const items = await triggerUrlProblems(config, CONFIG_PATH, policy);
   if (trigger.trigger_type === "script" && typeof raw.script_path === "string") {
     if (!context.scriptPaths.has(raw.script_path)) items.push(unknownScript(["config"]));
   }
-  for (const item of await Promise.all(checks)) if (item !== null) items.push(item);
   if (items.length > 0) throw invalid("trigger", items);
   return trigger;
 }
@@ -146,15 +137,54 @@ export async function validateNetwork(config: unknown, policy: UrlPolicy & { ten
   const parsed = parseNetwork(config, policy.tenant ? { env: {} } : {});
   if (!parsed.ok || refused.length > 0)
     throw invalid("network", [...refused, ...(parsed.ok ? [] : toItems(parsed.problems))]);
-  const raw = (config as { rpc_urls?: unknown }).rpc_urls;
-  const checks: Array<Promise<ProblemItem | null>> = [];
-  if (policy.tenant && Array.isArray(raw)) {
-    for (const [i, entry] of raw.entries()) {
-      const url = plainValue((entry as { url?: unknown } | null)?.url);
-      if (url !== undefined) checks.push(checkUrl(url, ["rpc_urls", i, "url", "value"], policy));
-    }
-  }
-  const items = (await Promise.all(checks)).filter((item): item is ProblemItem => item !== null);
+  const items = policy.tenant ? await networkUrlProblems(config, CONFIG_PATH, policy) : [];
   if (items.length > 0) throw invalid("network", items);
   return parsed.value;
+}
+
+/** Tenant-supplied notification targets (webhook/chat URLs, SMTP host) that resolve to private addresses. */
+async function triggerUrlProblems(trigger: unknown, at: ErrorPath, policy: UrlPolicy): Promise<ProblemItem[]> {
+  const { trigger_type: type, config: raw } = (trigger ?? {}) as { trigger_type?: unknown; config?: unknown };
+  if (typeof raw !== "object" || raw === null) return [];
+  const fields = raw as Record<string, unknown>;
+  const checks: Array<Promise<ProblemItem | null>> = [];
+  for (const field of ["url", "slack_url", "discord_url"]) {
+    const url = plainValue(fields[field]);
+    if (url !== undefined) checks.push(checkUrl(url, [...at, "config", field, "value"], policy));
+  }
+  if (type === "email" && typeof fields.host === "string") {
+    checks.push(checkHost(fields.host, [...at, "config", "host"], policy));
+  }
+  return (await Promise.all(checks)).filter((item): item is ProblemItem => item !== null);
+}
+
+/** Tenant-supplied RPC URLs that resolve to private addresses. */
+async function networkUrlProblems(network: unknown, at: ErrorPath, policy: UrlPolicy): Promise<ProblemItem[]> {
+  const raw = (network as { rpc_urls?: unknown } | null)?.rpc_urls;
+  if (!Array.isArray(raw)) return [];
+  const checks = raw.map((entry, i) => {
+    const url = plainValue((entry as { url?: unknown } | null)?.url);
+    return url === undefined ? null : checkUrl(url, [...at, "rpc_urls", i, "url", "value"], policy);
+  });
+  return (await Promise.all(checks)).filter((item): item is ProblemItem => item !== null);
+}
+
+/**
+ * The same address checks for a whole OZ bundle a tenant imports (paths `$.bundle.triggers["file"].key…`), so an
+ * import cannot bring in what the single-resource routes refuse.
+ */
+export async function bundleUrlProblems(
+  bundle: { networks: Record<string, unknown>; triggers: Record<string, Record<string, unknown>> },
+  policy: UrlPolicy,
+): Promise<ProblemItem[]> {
+  const checks: Array<Promise<ProblemItem[]>> = [];
+  for (const [file, network] of Object.entries(bundle.networks)) {
+    checks.push(networkUrlProblems(network, ["bundle", "networks", file], policy));
+  }
+  for (const [file, entries] of Object.entries(bundle.triggers)) {
+    for (const [key, trigger] of Object.entries(entries)) {
+      checks.push(triggerUrlProblems(trigger, ["bundle", "triggers", file, key], policy));
+    }
+  }
+  return (await Promise.all(checks)).flat();
 }

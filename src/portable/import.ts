@@ -1,6 +1,15 @@
 import type { LoadedConfig, SecretEnv } from "../config/index.js";
 import type { Keyring } from "../secrets/index.js";
-import { DEFAULT_TENANT_ID, monitors, networks, type Store, tenants, triggers, withPlatform } from "../store/index.js";
+import {
+  DEFAULT_TENANT_ID,
+  monitors,
+  networks,
+  quotas,
+  type Store,
+  tenants,
+  triggers,
+  withPlatform,
+} from "../store/index.js";
 import { type ConfigBundle, scriptLanguageOf } from "./bundle.js";
 import { PortableCode, PortableError } from "./errors.js";
 import { environmentSecretProblems, seal, unseal } from "./secrets.js";
@@ -174,6 +183,12 @@ export async function importBundle(
         }
       }
     }
+    // All or nothing, quotas included: an import may not take a tenant past its plan.
+    await quotas.enforce(
+      tx,
+      tenantId,
+      options.platformNetworks ? ["monitors", "triggers"] : ["monitors", "triggers", "networks"],
+    );
   });
   return result;
 }

@@ -132,6 +132,47 @@ async function reserve(
   }
 }
 
+/**
+ * After a bulk write (an import) in the caller's transaction: locks the tenant row and refuses (`QUOTA_EXCEEDED`,
+ * rolling the whole write back) when the tenant now has more live rows of a kind than its plan allows. Creates that
+ * go one by one use `reserve` before inserting instead.
+ */
+async function enforce(store: Store, tenantId: string, kinds: readonly QuotaKind[]): Promise<void> {
+  if (!(store.db instanceof PgTransaction)) {
+    throw new StoreError(StoreCode.InvalidArgument, "quotas.enforce: call it inside withTenant() or withPlatform().", {
+      path: ["store"],
+    });
+  }
+  const db = store.db;
+  try {
+    const [tenant] = await db
+      .select({ plan: tenants.plan, limits: tenants.limits })
+      .from(tenants)
+      .where(and(eq(tenants.id, tenantId), isNull(tenants.deletedAt)))
+      .for("update");
+    if (tenant === undefined) throw new StoreError(StoreCode.NotFound, `quotas.enforce: no tenant ${tenantId}.`);
+    const allowed = limitsFor(tenant);
+    for (const kind of kinds) {
+      const max = allowed[kind];
+      if (max === null) continue;
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(TABLES[kind])
+        .where(liveCount(kind, tenantId));
+      const used = row?.n ?? 0;
+      if (used > max) {
+        throw new StoreError(
+          StoreCode.QuotaExceeded,
+          `The tenant's plan allows ${max} ${kind}; this change would leave it with ${used}. Nothing was changed.`,
+          { path: [kind], hint: "Import fewer, delete some first, or ask the operator for a larger plan." },
+        );
+      }
+    }
+  } catch (error) {
+    throw toStoreError(error, "quotas.enforce");
+  }
+}
+
 /** What one `matches.insertMany` call adds to a tenant's day. */
 export interface DailyCharge {
   tenantId: string;
@@ -205,4 +246,4 @@ export async function chargeDailyUsage(
 }
 
 /** Plan limits and their transactional enforcement. */
-export const quotas = { limits, reserve, limitsFor };
+export const quotas = { limits, reserve, enforce, limitsFor };

@@ -10,6 +10,7 @@ import { formatJsonPath } from "../../errors/index.js";
 import { type ConfigBundle, exportBundle, importBundle, PortableError } from "../../portable/index.js";
 import { findEnvironmentSecrets, redactSecrets } from "../../secrets/index.js";
 import { ApiCode, ApiError, type ProblemItem } from "../errors.js";
+import { bundleUrlProblems } from "../oz.js";
 import { defineRoute, TenantParams } from "../route.js";
 import { mutateTenant, type RouteServices, readTenant } from "../services.js";
 
@@ -70,6 +71,11 @@ export function portableRoutes(services: RouteServices) {
         const refused = environmentItems(bundle);
         if (refused.length > 0)
           throw new ApiError(ApiCode.Validation, "The bundle uses Environment secrets.", { errors: refused });
+        const unreachable = await bundleUrlProblems(bundle, { allowPrivateNetworks: services.allowPrivateNetworks });
+        if (unreachable.length > 0)
+          throw new ApiError(ApiCode.Validation, "The bundle points at private or loopback addresses.", {
+            errors: unreachable,
+          });
         try {
           return await mutateTenant(services, request, async (scoped, tenantId) => {
             const result = await importBundle(scoped, tenantId, bundle, {

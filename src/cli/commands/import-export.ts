@@ -8,17 +8,19 @@ import {
   readConfigDir,
   writeConfigDir,
 } from "../../portable/index.js";
-import { type Store, type Tenant, tenants } from "../../store/index.js";
-import { type CliIo, defineCommand, EXIT_FAILURE, EXIT_OK, requireOption } from "../command.js";
+import { PLAN_LIMITS, type Store, type Tenant, tenants } from "../../store/index.js";
+import { type CliIo, defineCommand, EXIT_FAILURE, EXIT_OK, requireOption, UsageError } from "../command.js";
 import { openStore, STORE_DETAILS, storeOptions, withStore } from "../store.js";
 
 export const importCommand = defineCommand({
   name: "import",
   summary: "Import an OZ config directory into a tenant (validated first; all or nothing).",
   usage:
-    "argus import --tenant SLUG --config-dir DIR [--replace] [--platform-networks] [--data-dir DIR | --database-url URL]",
+    "argus import --tenant SLUG --config-dir DIR [--plan PLAN] [--replace] [--platform-networks] [--data-dir DIR | --database-url URL]",
   details: [
     "  --tenant SLUG       The tenant (created with this slug when it does not exist)",
+    `  --plan PLAN         The plan of a tenant created here (${Object.keys(PLAN_LIMITS).join(", ")}; default free):`,
+    "                      its limits apply to the import too",
     "  --config-dir DIR    OZ config directory (networks/, monitors/, triggers/, filters/)",
     "  --replace           Delete the tenant's monitors, triggers, scripts and private networks the directory lacks",
     "  --platform-networks Store the networks as platform-wide networks (operator) instead of private to the tenant",
@@ -27,6 +29,7 @@ export const importCommand = defineCommand({
   ].join("\n"),
   options: {
     tenant: { type: "string" },
+    plan: { type: "string" },
     "config-dir": { type: "string" },
     replace: { type: "boolean" },
     "platform-networks": { type: "boolean" },
@@ -34,10 +37,13 @@ export const importCommand = defineCommand({
   },
   async run(values, io) {
     const slug = requireOption(values.tenant, "--tenant");
+    if (values.plan !== undefined && !(values.plan in PLAN_LIMITS)) {
+      throw new UsageError(`--plan must be one of ${Object.keys(PLAN_LIMITS).join(", ")}, got '${values.plan}'`);
+    }
     const dir = path.resolve(io.cwd, requireOption(values["config-dir"], "--config-dir"));
     const bundle = await readConfigDir(dir);
     return withStore(await openStore(values, io), async (store, keyring) => {
-      const tenant = (await tenants.getBySlug(store, slug)) ?? (await createTenant(store, slug, io));
+      const tenant = (await tenants.getBySlug(store, slug)) ?? (await createTenant(store, slug, values.plan, io));
       try {
         const result = await importBundle(store, tenant.id, bundle, {
           keyring,
@@ -65,9 +71,9 @@ export const importCommand = defineCommand({
   },
 });
 
-async function createTenant(store: Store, slug: string, io: CliIo): Promise<Tenant> {
-  const tenant = await tenants.create(store, { slug, name: slug });
-  io.stderr(`Created tenant '${slug}' (${tenant.id}).\n`);
+async function createTenant(store: Store, slug: string, plan: string | undefined, io: CliIo): Promise<Tenant> {
+  const tenant = await tenants.create(store, { slug, name: slug, ...(plan === undefined ? {} : { plan }) });
+  io.stderr(`Created tenant '${slug}' (${tenant.id}, plan ${tenant.plan}).\n`);
   return tenant;
 }
 

@@ -330,6 +330,44 @@ describeApi("api", (h) => {
     expect(Number(apiCalls?.value)).toBeGreaterThanOrEqual(3);
   });
 
+  it("an import cannot bring in what single creates refuse: past the quota, or private addresses", async () => {
+    const a = await signup(h, "import-guard");
+    const url = `/api/v1/tenants/${a.slug}`;
+    await h.store.db.execute(sql`update tenants set limits = '{"monitors": 1}'::jsonb where id = ${a.tenantId}`);
+    const twoMonitors = {
+      networks: { "dev.json": evmNetwork("dev") },
+      triggers: { "ops.json": { ops: webhookTrigger("https://hooks.example.com/z") } },
+      monitors: {
+        "one.json": transferMonitor("One", ["dev"], ["ops"]),
+        "two.json": transferMonitor("Two", ["dev"], ["ops"]),
+      },
+      scripts: {},
+    };
+    const over = await call(h, "POST", `${url}/import`, { token: a.token, body: { bundle: twoMonitors } });
+    expect(over.body).toMatchObject({ status: 403, code: "API_QUOTA_EXCEEDED" });
+    // All or nothing: not even the network or the trigger stayed.
+    for (const kind of ["monitors", "triggers", "networks"]) {
+      const listed = await call(h, "GET", `${url}/${kind}`, { token: a.token });
+      expect(
+        (listed.body.items as Array<{ scope?: string }>).filter((i) => i.scope !== "platform"),
+        kind,
+      ).toEqual([]);
+    }
+
+    const strict = await h.rebuild({ allowPrivateNetworks: false });
+    const { "two.json": _two, ...oneMonitor } = twoMonitors.monitors;
+    const metadata = {
+      ...twoMonitors,
+      monitors: oneMonitor,
+      triggers: { "ops.json": { ops: webhookTrigger("http://169.254.169.254/latest/meta-data") } },
+    };
+    const refused = await call(h, "POST", `${url}/import`, { app: strict, token: a.token, body: { bundle: metadata } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors?.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['$.bundle.triggers["ops.json"].ops.config.url.value']),
+    );
+  });
+
   it("GET /platform/status gives operators the platform report and refuses everyone else", async () => {
     const op = await signup(h, "status-op");
     await makeOperator(h.store, op.userId);

@@ -106,7 +106,7 @@ describeStoreContract("import/export of OZ config bundles", (h) => {
   it("refuses a tenant's Environment secrets; without them a tenant's import round-trips too", async () => {
     const { config } = exampleConfig();
     const bundle = await readConfigDir(config);
-    const tenant = await tenants.create(h.store, { slug: "acme", name: "Acme" });
+    const tenant = await tenants.create(h.store, { slug: "acme", name: "Acme", plan: "enterprise" });
     const error = await importBundle(h.store, tenant.id, bundle, { keyring }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortableError);
     const problems = (error as PortableError).problems;
@@ -125,7 +125,7 @@ describeStoreContract("import/export of OZ config bundles", (h) => {
   it("rejects an invalid bundle with every problem and stores nothing of it", async () => {
     const { config } = exampleConfig({ withTelegram: true });
     const bundle = withoutMidnight(await readConfigDir(config));
-    const tenant = await tenants.create(h.store, { slug: "beta", name: "Beta" });
+    const tenant = await tenants.create(h.store, { slug: "beta", name: "Beta", plan: "team" });
     const error = await importBundle(h.store, tenant.id, bundle, { env }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortableError);
     const problems = (error as PortableError).problems;
@@ -137,7 +137,7 @@ describeStoreContract("import/export of OZ config bundles", (h) => {
   });
 
   it("lets a bundle use the tenant's and the platform's networks, and replace drops what the bundle lacks", async () => {
-    const tenant = await tenants.create(h.store, { slug: "gamma", name: "Gamma" });
+    const tenant = await tenants.create(h.store, { slug: "gamma", name: "Gamma", plan: "team" });
     const { config } = exampleConfig();
     const full = withoutMidnight(await readConfigDir(config));
     // The operator provides the networks platform-wide; the tenant imports monitors and triggers only.
@@ -204,5 +204,11 @@ describe("argus import / argus export as processes", () => {
     );
     expect(rejected.code).toBe(1);
     expect(rejected.stdout).toMatch(/^triggers\/telegram_notifications\.json: \$\.\w+\.config\.token: /m);
+    const badPlan = await runArgus(
+      ["import", "--tenant", "newco", "--plan", "gold", "--config-dir", config, "--data-dir", data.dir],
+      { env },
+    );
+    expect(badPlan.code).toBe(2);
+    expect(badPlan.stderr).toContain("--plan must be one of free, team, enterprise, self-hosted");
   }, 60_000);
 });

@@ -79,7 +79,7 @@ describe("src/store public surface", () => {
       apiKeys: ["findByPrefix", "get", "insert", "list", "revoke", "touch"],
       audit: ["list", "record"],
       memberships: ["add", "get", "list", "listForUser", "remove", "setRole"],
-      quotas: ["limits", "limitsFor", "reserve"],
+      quotas: ["enforce", "limits", "limitsFor", "reserve"],
       refreshTokens: [
         "createSession",
         "findForUpdate",
