@@ -43,6 +43,12 @@ export interface BlockWatcherOptions<B> {
   cronSchedule?: string;
   /** First block to emit when the network has no cursor yet. @default head − confirmationBlocks (one block, as OZ) */
   startBlock?: bigint;
+  /**
+   * Without a cursor (and without `startBlock`), start this many blocks before head − confirmationBlocks: a monitor
+   * created while its network was not watched yet then misses no block mined between its creation and the first
+   * poll (the caller drops matches of blocks from before a monitor became active). @default 0
+   */
+  startLookbackBlocks?: bigint;
   /** Blocks per catch-up batch (the unit of planning; the cursor advances per block). @default 30 (as OZ) */
   batchSize?: number;
   /** Blocks fetched at once, ahead of the one being emitted. @default 8 */
@@ -553,7 +559,8 @@ export function createBlockWatcher<B>(options: BlockWatcherOptions<B>): BlockWat
             from = options.startBlock;
             if (target > noSkipThrough) noSkipThrough = target;
           } else {
-            from = target;
+            from = target - (options.startLookbackBlocks ?? 0n);
+            if (target > noSkipThrough) noSkipThrough = target;
           }
         } else {
           from = current.number + 1n;
@@ -648,6 +655,15 @@ function resolveSettings<B>(options: BlockWatcherOptions<B>): Settings {
   let maxPastBlocks: bigint | "unlimited";
   if (options.maxPastBlocks === "unlimited") maxPastBlocks = "unlimited";
   else maxPastBlocks = BigInt(count(options.maxPastBlocks, "maxPastBlocks", 1));
+  if (
+    options.startLookbackBlocks !== undefined &&
+    (typeof options.startLookbackBlocks !== "bigint" || options.startLookbackBlocks < 0n)
+  ) {
+    throw new IngestOptionsError(
+      `startLookbackBlocks must be a block count ≥ 0, got ${String(options.startLookbackBlocks)}.`,
+      ["startLookbackBlocks"],
+    );
+  }
   if (options.startBlock !== undefined && (typeof options.startBlock !== "bigint" || options.startBlock < 0n)) {
     throw new IngestOptionsError(`startBlock must be a block number ≥ 0, got ${String(options.startBlock)}.`, [
       "startBlock",

@@ -29,7 +29,12 @@ import {
 } from "../ingest/index.js";
 import { type Lease, LeaseError, type LeaseManager, runAsLeader } from "../lease/index.js";
 import type { Logger, Metrics } from "../ops/index.js";
-import { createStoreIngestState, type DesiredNetwork, type DesiredState } from "../runtime/index.js";
+import {
+  createStoreIngestState,
+  type DesiredNetwork,
+  type DesiredState,
+  startLookbackBlocks,
+} from "../runtime/index.js";
 import type { Store } from "../store/index.js";
 import { cachingBlockSource, forgetOrphaned } from "./block-cache.js";
 import { RoleCode, RoleError } from "./errors.js";
@@ -192,6 +197,7 @@ async function lead(
     );
     const watcher = createBlockWatcher({
       ...settings,
+      startLookbackBlocks: startLookbackBlocks(desired.definitions, network.block_time_ms, Date.now()),
       source,
       state,
       ...(urls.length > 0 ? { liveHeads: createEvmLiveHeads({ urls, WebSocket: resolveWebSocket() }) } : {}),

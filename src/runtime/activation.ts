@@ -57,3 +57,25 @@ export function keepActiveMatches<M extends MonitorMatch>(
     return since === null || blockSeconds === null || blockSeconds >= since;
   });
 }
+
+/** The most blocks a first start looks back (about ten minutes at one-second blocks). */
+const MAX_START_LOOKBACK_BLOCKS = 600;
+
+/**
+ * How far before the head a network's first watcher starts: back to its earliest monitor activation, in blocks of
+ * `blockTimeMs` (plus one), capped. Matches of blocks from before an activation are dropped anyway, so looking back
+ * only ever adds what a monitor created before the watcher started would otherwise miss.
+ */
+export function startLookbackBlocks(
+  definitions: readonly ActiveMonitorDefinition[],
+  blockTimeMs: number,
+  now: number,
+): bigint {
+  let earliest: number | undefined;
+  for (const { activeSince } of definitions) {
+    if (activeSince !== undefined && (earliest === undefined || activeSince < earliest)) earliest = activeSince;
+  }
+  if (earliest === undefined || earliest >= now) return 0n;
+  const blocks = Math.ceil((now - earliest) / Math.max(blockTimeMs, 1)) + 1;
+  return BigInt(Math.min(blocks, MAX_START_LOOKBACK_BLOCKS));
+}

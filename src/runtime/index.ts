@@ -11,6 +11,7 @@ export {
   activationIndex,
   blockTimestamp,
   keepActiveMatches,
+  startLookbackBlocks,
 } from "./activation.js";
 export { API_TOKEN_AUDIENCE, API_TOKEN_ISSUER, type MountApiOptions, type MountedApi, mountApi } from "./api.js";
 // The pieces the role processes (src/roles) assemble differently over the bus.

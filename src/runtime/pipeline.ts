@@ -21,7 +21,13 @@ import {
 import type { ScriptSettings } from "../notify/conditions/index.js";
 import type { Logger, Metrics } from "../ops/index.js";
 import type { Store } from "../store/index.js";
-import { type ActivationIndex, activationIndex, blockTimestamp, keepActiveMatches } from "./activation.js";
+import {
+  type ActivationIndex,
+  activationIndex,
+  blockTimestamp,
+  keepActiveMatches,
+  startLookbackBlocks,
+} from "./activation.js";
 import type { DesiredNetwork } from "./desired.js";
 import { createStoreIngestState } from "./ingest-state.js";
 
@@ -117,6 +123,7 @@ export function startNetworkPipeline(initial: DesiredNetwork, ctx: PipelineConte
       const urls = client.chain.type === "EVM" ? liveHeadUrls(network) : [];
       const watcher = createBlockWatcher({
         ...settings,
+        startLookbackBlocks: startLookbackBlocks(latest.definitions, network.block_time_ms, Date.now()),
         source,
         state: createStoreIngestState(ctx.store, new Map([[slug, initial.id]]), {
           keepDepth: Math.max(64, settings.confirmationBlocks) + 1,

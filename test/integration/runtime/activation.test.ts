@@ -96,7 +96,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
         monitors: { "transfers.json": monitorJson("Transfers", tokenAddress) },
         triggers: { "hooks.json": { hook: webhookTrigger(`${receiver.url}/acme`) } },
       });
-      await waitUntil(() => argus.networks().hardhat_local === "running", 10_000, "the network watcher");
+      await waitUntil(() => argus.networks().hardhat_local === "running", 30_000, "the network watcher");
       const network = (await networks.getBySlug(writer, null, "hardhat_local"))!;
       const acmeMonitor = (await monitors.getByName(writer, acme.id, "Transfers"))!;
       const setAcmePaused = (paused: boolean) =>
@@ -107,7 +107,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
           config: monitorJson("Transfers", tokenAddress, { paused }),
           paused,
         });
-      const idle = () => waitUntil(() => argus.networks().hardhat_local === undefined, 10_000, "the watcher to stop");
+      const idle = () => waitUntil(() => argus.networks().hardhat_local === undefined, 30_000, "the watcher to stop");
       const processed = async (block: bigint) =>
         waitUntil(
           async () => ((await cursors.get(writer, network.id))?.blockNumber ?? 0n) >= block,
@@ -131,7 +131,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
 
       // Matching while active.
       await confirmedTransfer(100n);
-      await receiver.waitForRequests(1, 10_000);
+      await receiver.waitForRequests(1, 30_000);
 
       // 1. The network's only monitor paused: the watcher stops; what is mined meanwhile is never matched for it,
       //    although the watcher restarts from its cursor and evaluates those blocks on resume.
@@ -144,7 +144,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
       await setAcmePaused(false);
       await sleep(WITHIN_MS);
       await confirmedTransfer(400n);
-      await receiver.waitForRequests(2, 10_000);
+      await receiver.waitForRequests(2, 30_000);
       expect((await cursors.get(writer, network.id))!.blockNumber).toBeGreaterThan(cursorAtPause + 2n);
 
       // 2. The tenant suspended (the network idles again), then reactivated: the same.
@@ -155,7 +155,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
       await tenants.setStatus(writer, acme.id, "active");
       await sleep(WITHIN_MS);
       await confirmedTransfer(600n);
-      await receiver.waitForRequests(3, 10_000);
+      await receiver.waitForRequests(3, 30_000);
 
       // 3. A monitor created on an idle network after blocks with transfers: none of those blocks match for it.
       await setAcmePaused(true);
@@ -185,7 +185,7 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
       });
       await sleep(WITHIN_MS);
       await confirmedTransfer(800n);
-      await receiver.waitForRequests(4, 10_000);
+      await receiver.waitForRequests(4, 30_000);
 
       // 4. Pauses while another tenant keeps the network watched: Beta, active throughout, misses no block.
       await setAcmePaused(false);
@@ -197,12 +197,12 @@ for (const driver of ["pglite", "postgres"] as DriverName[]) {
       await setAcmePaused(false);
       await sleep(WITHIN_MS);
       await confirmedTransfer(1100n);
-      await receiver.waitForRequests(9, 10_000);
+      await receiver.waitForRequests(9, 30_000);
       await sleep(500); // a notification that should not come would have come by now
 
       expect(deliveredTo("acme")).toEqual(["100", "400", "600", "900", "1100"]);
       expect(deliveredTo("beta")).toEqual(["800", "900", "1000", "1100"]);
-      await waitUntil(() => scriptRuns().length === 4, 10_000, "Beta's script notifications");
+      await waitUntil(() => scriptRuns().length === 4, 30_000, "Beta's script notifications");
       expect(scriptRuns().map((run) => run.monitor_match.EVM.monitor.name)).toEqual(["All", "All", "All", "All"]);
       expect((await matches.list(writer, { tenantId: acme.id, limit: 100 })).items.length).toBe(5);
       expect((await matches.list(writer, { tenantId: beta.id, limit: 100 })).items.length).toBe(4);

@@ -74,6 +74,12 @@ describe("createBlockWatcher(): order, confirmations, first start", () => {
     expectLinked(events);
   });
 
+  it("looks back startLookbackBlocks on a first start, and max_past_blocks does not skip them", async () => {
+    const chain = new ScriptedChain({ length: 21 }); // head 20
+    const run = watch(chain, undefined, { confirmationBlocks: 1, startLookbackBlocks: 4n, maxPastBlocks: 2 });
+    expect(blockNumbers(await run.take(5))).toEqual(range(15n, 19n));
+  });
+
   it("waits until the chain is confirmation_blocks deep before the first block", async () => {
     const chain = new ScriptedChain({ length: 2 }); // head 1
     const run = watch(chain, undefined, { confirmationBlocks: 3 });
@@ -408,6 +414,7 @@ describe("createBlockWatcher(): options", () => {
     [{ blockTimeMs: 0 }, /blockTimeMs must be a positive number/],
     [{ batchSize: 0 }, /batchSize must be a whole number ≥ 1/],
     [{ startBlock: -1n }, /startBlock must be a block number ≥ 0/],
+    [{ startLookbackBlocks: -2n }, /startLookbackBlocks must be a block count ≥ 0/],
     [{ cronSchedule: "0 */1 * * *" }, /5-field Unix cron is not supported/],
     [{ network: "" }, /network must be a non-empty slug/],
   ])("rejects %o", (override, message) => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { EvmBlock, MonitorMatch, StellarLedger } from "../../../src/engine/index.js";
-import { activationIndex, blockTimestamp, keepActiveMatches } from "../../../src/runtime/pipeline.js";
+import {
+  type ActiveMonitorDefinition,
+  activationIndex,
+  blockTimestamp,
+  keepActiveMatches,
+  startLookbackBlocks,
+} from "../../../src/runtime/index.js";
 
 const match = (monitorId: string) => ({ monitorId }) as MonitorMatch;
 const definition = (id: string, activeSince?: number) => ({
@@ -30,5 +36,17 @@ describe("activation filter", () => {
     expect(blockTimestamp({ chain: "Stellar", closeTime: 1_700_000_000 } as unknown as StellarLedger)).toBe(
       1_700_000_000,
     );
+  });
+});
+
+describe("startLookbackBlocks", () => {
+  const at = (activeSince?: number) => ({ activeSince }) as ActiveMonitorDefinition;
+  it("reaches back to the earliest activation in blocks, plus one, and no further than the cap", () => {
+    expect(startLookbackBlocks([at(10_000), at(4_000)], 1_000, 10_000)).toBe(7n);
+    expect(startLookbackBlocks([at(0)], 1_000, 3_600_000)).toBe(600n);
+  });
+  it("does not look back without activations, or for one in the future", () => {
+    expect(startLookbackBlocks([at()], 1_000, 10_000)).toBe(0n);
+    expect(startLookbackBlocks([at(20_000)], 1_000, 10_000)).toBe(0n);
   });
 });
