@@ -98,10 +98,56 @@ async function reserve(
   tenantId: string,
   kind: QuotaKind,
 ): Promise<{ limit: number | null; used: number }> {
+  return withLockedTenant(store, tenantId, "quotas.reserve", async (allowed, usedOf) => {
+    const max = allowed[kind];
+    const used = await usedOf(kind);
+    if (max !== null && used >= max) {
+      throw new StoreError(
+        StoreCode.QuotaExceeded,
+        `The tenant's plan allows ${max} ${kind}, and it has ${used}. Delete one, or ask the operator for a larger plan.`,
+        { path: [kind] },
+      );
+    }
+    return { limit: max, used };
+  });
+}
+
+/**
+ * After a bulk write (an import) in the caller's transaction: locks the tenant row and refuses (`QUOTA_EXCEEDED`,
+ * rolling the whole write back) when the tenant now has more live rows of a kind than its plan allows. Creates that
+ * go one by one use `reserve` before inserting instead.
+ */
+async function enforce(store: Store, tenantId: string, kinds: readonly QuotaKind[]): Promise<void> {
+  await withLockedTenant(store, tenantId, "quotas.enforce", async (allowed, usedOf) => {
+    for (const kind of kinds) {
+      const max = allowed[kind];
+      if (max === null) continue;
+      const used = await usedOf(kind);
+      if (used > max) {
+        throw new StoreError(
+          StoreCode.QuotaExceeded,
+          `The tenant's plan allows ${max} ${kind}; this change would leave it with ${used}. Nothing was changed.`,
+          { path: [kind], hint: "Import fewer, delete some first, or ask the operator for a larger plan." },
+        );
+      }
+    }
+  });
+}
+
+/**
+ * Locks the tenant row for the rest of the caller's transaction (so quota decisions of concurrent writers
+ * serialise) and hands `fn` the tenant's limits and a counter of its live rows per kind.
+ */
+async function withLockedTenant<T>(
+  store: Store,
+  tenantId: string,
+  operation: string,
+  fn: (allowed: PlanLimits, usedOf: (kind: QuotaKind) => Promise<number>) => Promise<T>,
+): Promise<T> {
   if (!(store.db instanceof PgTransaction)) {
     throw new StoreError(
       StoreCode.InvalidArgument,
-      "quotas.reserve: call it inside withTenant() or withPlatform(); outside a transaction the lock would end at once.",
+      `${operation}: call it inside withTenant() or withPlatform(); outside a transaction the lock would end at once.`,
       { path: ["store"] },
     );
   }
@@ -112,64 +158,17 @@ async function reserve(
       .from(tenants)
       .where(and(eq(tenants.id, tenantId), isNull(tenants.deletedAt)))
       .for("update");
-    if (tenant === undefined) throw new StoreError(StoreCode.NotFound, `quotas.reserve: no tenant ${tenantId}.`);
-    const max = limitsFor(tenant)[kind];
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(TABLES[kind])
-      .where(liveCount(kind, tenantId));
-    const used = row?.n ?? 0;
-    if (max !== null && used >= max) {
-      throw new StoreError(
-        StoreCode.QuotaExceeded,
-        `The tenant's plan allows ${max} ${kind}, and it has ${used}. Delete one, or ask the operator for a larger plan.`,
-        { path: [kind] },
-      );
-    }
-    return { limit: max, used };
-  } catch (error) {
-    throw toStoreError(error, "quotas.reserve");
-  }
-}
-
-/**
- * After a bulk write (an import) in the caller's transaction: locks the tenant row and refuses (`QUOTA_EXCEEDED`,
- * rolling the whole write back) when the tenant now has more live rows of a kind than its plan allows. Creates that
- * go one by one use `reserve` before inserting instead.
- */
-async function enforce(store: Store, tenantId: string, kinds: readonly QuotaKind[]): Promise<void> {
-  if (!(store.db instanceof PgTransaction)) {
-    throw new StoreError(StoreCode.InvalidArgument, "quotas.enforce: call it inside withTenant() or withPlatform().", {
-      path: ["store"],
-    });
-  }
-  const db = store.db;
-  try {
-    const [tenant] = await db
-      .select({ plan: tenants.plan, limits: tenants.limits })
-      .from(tenants)
-      .where(and(eq(tenants.id, tenantId), isNull(tenants.deletedAt)))
-      .for("update");
-    if (tenant === undefined) throw new StoreError(StoreCode.NotFound, `quotas.enforce: no tenant ${tenantId}.`);
-    const allowed = limitsFor(tenant);
-    for (const kind of kinds) {
-      const max = allowed[kind];
-      if (max === null) continue;
+    if (tenant === undefined) throw new StoreError(StoreCode.NotFound, `${operation}: no tenant ${tenantId}.`);
+    const usedOf = async (kind: QuotaKind) => {
       const [row] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(TABLES[kind])
         .where(liveCount(kind, tenantId));
-      const used = row?.n ?? 0;
-      if (used > max) {
-        throw new StoreError(
-          StoreCode.QuotaExceeded,
-          `The tenant's plan allows ${max} ${kind}; this change would leave it with ${used}. Nothing was changed.`,
-          { path: [kind], hint: "Import fewer, delete some first, or ask the operator for a larger plan." },
-        );
-      }
-    }
+      return row?.n ?? 0;
+    };
+    return await fn(limitsFor(tenant), usedOf);
   } catch (error) {
-    throw toStoreError(error, "quotas.enforce");
+    throw toStoreError(error, operation);
   }
 }
 
