@@ -148,7 +148,7 @@ describe("argus start delivering to every channel", () => {
           config: {
             url: { type: "Plain", value: `http://127.0.0.1:${flakyPort}/later` },
             message: MESSAGE,
-            retry_policy: fastRetry(12),
+            retry_policy: fastRetry(30),
           },
         },
       },

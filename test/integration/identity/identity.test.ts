@@ -120,7 +120,9 @@ describeStoreContract("identity", (h) => {
     expect((await audit.list(h.store, null, { action: "auth.login" })).items).toHaveLength(1);
   });
 
-  it("login() does not reveal addresses through timing (unknown vs wrong password within 3×)", async () => {
+  // Without the dummy verification an unknown address answers ~50× faster than a wrong password (no argon2 run);
+  // a 10× bound on medians still catches that, and tolerates a loaded machine.
+  it("login() does not reveal addresses through timing (unknown vs wrong password within 10×)", async () => {
     const { identity } = setup(h.store);
     const { user } = await signup(identity);
     await identity.login({ email: "warm@example.com", password: "x".repeat(12) }).catch(() => undefined);
@@ -129,10 +131,15 @@ describeStoreContract("identity", (h) => {
       await identity.login({ email, password: "wrong password!" }).catch(() => undefined);
       return performance.now() - started;
     };
-    const unknown = [await time("nobody@example.com"), await time("nobody2@example.com")].sort()[0]!;
-    const known = [await time(user.email), await time(user.email)].sort()[0]!;
-    expect(unknown).toBeGreaterThan(known / 3);
-    expect(known).toBeGreaterThan(unknown / 3);
+    const median = (values: number[]) => values.sort((a, b) => a - b)[1]!;
+    const unknown = median([
+      await time("nobody@example.com"),
+      await time("n2@example.com"),
+      await time("n3@example.com"),
+    ]);
+    const known = median([await time(user.email), await time(user.email), await time(user.email)]);
+    expect(unknown).toBeGreaterThan(known / 10);
+    expect(known).toBeGreaterThan(unknown / 10);
   });
 
   it("refresh() rotates; reusing a rotated token revokes the whole family and fails", async () => {
@@ -236,7 +243,8 @@ describeStoreContract("identity", (h) => {
     );
     expect(created.key).toMatch(/^argus_[0-9a-f]{12}_/);
     expect(created.record).toMatchObject({ name: "ci", scopes: ["monitors:read", "monitors:write", "matches:read"] });
-    expect(JSON.stringify(created.record)).not.toContain(created.key.split("_")[2]!);
+    // The secret is everything after `argus_<12 hex>_` (base64url: it may itself contain "_").
+    expect(JSON.stringify(created.record)).not.toContain(created.key.slice("argus_".length + 12 + 1));
     const principal = await identity.verifyApiKey(created.key);
     expect(principal).toEqual({
       kind: "api_key",
