@@ -2,19 +2,12 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { type Bus, createJetStreamBus, createMemoryBus } from "../bus/index.js";
 import { type BlockCache, createMemoryBlockCache, createRedisBlockCache } from "../cache/index.js";
-import {
-  createDispatcher,
-  createStoreScriptReader,
-  createStoreTriggerRegistry,
-  type Dispatcher,
-  type TriggerRegistry,
-} from "../dispatch/index.js";
+import { createDispatcher, createStoreScriptReader, type Dispatcher } from "../dispatch/index.js";
 import { createMemoryLeaseManager, createPostgresLeaseManager, type LeaseManager } from "../lease/index.js";
 import type { ScriptSettings } from "../notify/conditions/index.js";
 import { channelEndpointsFromEnv } from "../notify/index.js";
 import { createMetrics, createShutdown, type Logger, type Metrics, startOpsServer } from "../ops/index.js";
-import { unseal } from "../portable/index.js";
-import { importConfigDir, loadValidConfig, mountApi } from "../runtime/index.js";
+import { createLiveTriggerRegistry, importConfigDir, loadValidConfig, mountApi } from "../runtime/index.js";
 import { loadMasterKeys } from "../secrets/index.js";
 import type { Settings } from "../settings/index.js";
 import { createMemoryMembership, createRedisMembership, type Membership } from "../shard/index.js";
@@ -110,13 +103,8 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
     const blockCache = has("ingest") || has("api") ? openBlockCache(settings) : undefined;
     if (blockCache !== undefined) shutdown.add(() => blockCache.close());
 
-    const newRegistry = () =>
-      createStoreTriggerRegistry(store, {
-        env: options.env,
-        open: (tenantId, config) => unseal(keyring, tenantId, config),
-      });
-    let registry: TriggerRegistry = newRegistry();
-    const triggers: TriggerRegistry = (tenantId, key) => registry(tenantId, key);
+    const registry = createLiveTriggerRegistry(store, { env: options.env, keyring });
+    const { triggers } = registry;
 
     let feed: DesiredStateFeed | undefined;
     if (bus !== undefined) {
@@ -129,7 +117,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
         logger,
         ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }),
         onChange: (change) => {
-          if (change === "reconnected" || change.kind === "trigger") registry = newRegistry();
+          if (change === "reconnected" || change.kind === "trigger") registry.reset();
         },
       });
       const opened = feed;
@@ -215,7 +203,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningRol
     }
 
     const reload = async () => {
-      registry = newRegistry();
+      registry.reset();
       await feed?.refresh();
     };
     const status = (): Record<string, unknown> => ({

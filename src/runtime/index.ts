@@ -26,3 +26,4 @@ export {
   type StartOptions,
   startArgus,
 } from "./start.js";
+export { createLiveTriggerRegistry, type LiveTriggerRegistry } from "./triggers.js";

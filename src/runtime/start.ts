@@ -1,14 +1,9 @@
-import {
-  createDispatcher,
-  createStoreScriptReader,
-  createStoreTriggerRegistry,
-  type TriggerRegistry,
-} from "../dispatch/index.js";
+import { createDispatcher, createStoreScriptReader } from "../dispatch/index.js";
 import type { MonitorMatch } from "../engine/index.js";
 import { loadScriptSources, type ScriptSettings } from "../notify/conditions/index.js";
 import { channelEndpointsFromEnv } from "../notify/index.js";
 import { createMetrics, createShutdown, type Logger, type Metrics, startOpsServer } from "../ops/index.js";
-import { storedScripts, unseal } from "../portable/index.js";
+import { storedScripts } from "../portable/index.js";
 import { loadMasterKeys } from "../secrets/index.js";
 import { type ConfigChange, createStore, DEFAULT_TENANT_ID, type Store } from "../store/index.js";
 import { mountApi } from "./api.js";
@@ -18,6 +13,7 @@ import { type DesiredState, loadDesiredState } from "./desired.js";
 import { type NetworkState, startNetworkPipeline } from "./pipeline.js";
 import type { ScriptFile } from "./scripts.js";
 import { createSupervisor } from "./supervisor.js";
+import { createLiveTriggerRegistry } from "./triggers.js";
 
 export type { NetworkState } from "./pipeline.js";
 
@@ -110,14 +106,8 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
       fileScripts = (await loadScriptSources(loaded.scripts)).sources as Map<string, string>;
     }
 
-    // The registry caches lookups for a second; a trigger change replaces it so the next lookup reads the store.
-    const newRegistry = () =>
-      createStoreTriggerRegistry(store, {
-        env: options.env,
-        open: (tenantId, config) => unseal(keyring, tenantId, config),
-      });
-    let registry: TriggerRegistry = newRegistry();
-    const triggers: TriggerRegistry = (tenantId, key) => registry(tenantId, key);
+    const registry = createLiveTriggerRegistry(store, { env: options.env, keyring });
+    const { triggers } = registry;
 
     const dispatcher = createDispatcher({
       store,
@@ -173,7 +163,7 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
 
     const onChange = (change: ConfigChange) => {
       logger.debug({ change }, "Configuration changed");
-      if (change.kind === "trigger") registry = newRegistry();
+      if (change.kind === "trigger") registry.reset();
       void supervisor.reconcile();
     };
     const redisUrl = options.redisUrl ?? (options.env.REDIS_URL || options.env.ARGUS_REDIS_URL || undefined);
@@ -185,7 +175,7 @@ export async function startArgus(options: StartOptions): Promise<RunningArgus> {
       ...(options.listenPostgres === undefined ? {} : { listenPostgres: options.listenPostgres }),
       onChange,
       onReconnect: () => {
-        registry = newRegistry();
+        registry.reset();
         void supervisor.reconcile();
       },
     });
