@@ -26,10 +26,10 @@ import {
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { blockLogEntryCodec, matchCodec } from "../codec/index.js";
 import { BusCode, BusError } from "./errors.js";
-import { conflict } from "./memory.js";
 import {
   type Bus,
   checkName,
+  conflict,
   type LogCodec,
   type LogName,
   type ResolvedConsumerOptions,

@@ -10,6 +10,7 @@ import {
   abortedError,
   type Bus,
   checkName,
+  conflict,
   type LogCodec,
   type LogName,
   type ResolvedConsumerOptions,
@@ -356,15 +357,6 @@ function notFound(log: string, name: string): BusError {
   return new BusError(BusCode.ConsumerNotFound, `The ${log} log has no consumer ${JSON.stringify(name)}.`, {
     path: ["consumer", name],
   });
-}
-
-export function conflict(log: string, name: string, existing: string | null, asked: string | null): BusError {
-  const show = (key: string | null) => (key === null ? "every key" : JSON.stringify(key));
-  return new BusError(
-    BusCode.ConsumerConflict,
-    `Consumer ${JSON.stringify(name)} of the ${log} log reads ${show(existing)}, not ${show(asked)}.`,
-    { path: ["consumer", name, "key"], hint: "Use another consumer name, or delete the consumer first." },
-  );
 }
 
 /**

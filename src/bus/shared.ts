@@ -96,3 +96,13 @@ export function abortedError(): BusError {
 }
 
 export type LogCodec<T> = Codec<T>;
+
+/** A durable consumer asked for again with another subject key. */
+export function conflict(log: string, name: string, existing: string | null, asked: string | null): BusError {
+  const show = (key: string | null) => (key === null ? "every key" : JSON.stringify(key));
+  return new BusError(
+    BusCode.ConsumerConflict,
+    `Consumer ${JSON.stringify(name)} of the ${log} log reads ${show(existing)}, not ${show(asked)}.`,
+    { path: ["consumer", name, "key"], hint: "Use another consumer name, or delete the consumer first." },
+  );
+}

@@ -251,45 +251,24 @@ export function createIdentity(options: IdentityOptions): Identity {
         const tenant = await tenants.create(scoped, { slug: parameters.tenantSlug, name: tenantName });
         const membership = await memberships.add(scoped, { tenantId: tenant.id, userId: user.id, role: "owner" }, at);
         const actor: AuditActor = { type: "user", id: user.id };
-        await audit.record(
-          scoped,
-          {
-            tenantId: null,
-            actor,
-            action: "auth.signup",
-            resourceType: "user",
-            resourceId: user.id,
-            after: user,
-            ...meta,
-          },
-          at,
-        );
-        await audit.record(
-          scoped,
+        const entries = [
+          { tenantId: null, action: "auth.signup", resourceType: "user", resourceId: user.id, after: user },
           {
             tenantId: tenant.id,
-            actor,
             action: "tenant.create",
             resourceType: "tenant",
             resourceId: tenant.id,
             after: tenant,
-            ...meta,
           },
-          at,
-        );
-        await audit.record(
-          scoped,
           {
             tenantId: tenant.id,
-            actor,
             action: "member.add",
             resourceType: "membership",
             resourceId: membership.id,
             after: membership,
-            ...meta,
           },
-          at,
-        );
+        ];
+        for (const entry of entries) await audit.record(scoped, { ...entry, actor, ...meta }, at);
         const tokens = await issueSession(scoped, user, parameters.meta, at);
         const updated = await users.update(scoped, user.id, { lastLoginAt: at }, at);
         return { user: updated, tenant, membership, tokens };

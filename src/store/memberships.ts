@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { inTransaction, run, type Store, type StoreTransaction } from "./db.js";
 import { StoreCode, StoreError } from "./errors.js";
 import { type MEMBER_ROLES, memberships as membershipsTable, tenants, users } from "./schema.js";
@@ -18,19 +18,19 @@ export interface AddMembershipParameters {
   role: MemberRole;
 }
 
+/** The condition of a user's live (not removed) membership of a tenant. */
+function liveMembership(tenantId: string, userId: string): SQL | undefined {
+  return and(
+    eq(membershipsTable.tenantId, tenantId),
+    eq(membershipsTable.userId, userId),
+    isNull(membershipsTable.deletedAt),
+  );
+}
+
 /** The user's live membership of the tenant, or `null` (called on every authenticated request). */
 async function get(store: Store, tenantId: string, userId: string): Promise<Membership | null> {
   return run(store, "memberships.get", async (db) => {
-    const [row] = await db
-      .select()
-      .from(membershipsTable)
-      .where(
-        and(
-          eq(membershipsTable.tenantId, tenantId),
-          eq(membershipsTable.userId, userId),
-          isNull(membershipsTable.deletedAt),
-        ),
-      );
+    const [row] = await db.select().from(membershipsTable).where(liveMembership(tenantId, userId));
     return row ?? null;
   });
 }
@@ -84,17 +84,7 @@ async function add(store: Store, parameters: AddMembershipParameters, now: Date 
  */
 async function guardLastOwner(tx: StoreTransaction, tenantId: string, userId: string, operation: string) {
   await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for("update");
-  const [current] = await tx
-    .select()
-    .from(membershipsTable)
-    .where(
-      and(
-        eq(membershipsTable.tenantId, tenantId),
-        eq(membershipsTable.userId, userId),
-        isNull(membershipsTable.deletedAt),
-      ),
-    )
-    .for("update");
+  const [current] = await tx.select().from(membershipsTable).where(liveMembership(tenantId, userId)).for("update");
   if (current === undefined) {
     throw new StoreError(StoreCode.NotFound, `${operation}: user ${userId} is not a member of this tenant.`, {
       path: ["userId"],
